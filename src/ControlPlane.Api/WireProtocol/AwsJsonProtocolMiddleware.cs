@@ -18,8 +18,20 @@ internal sealed class AwsJsonProtocolMiddleware(ApiResponseWriter writer, Reques
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Headers.TryGetValue(TargetHeader, out var targetValues))
+        if (!HttpMethods.IsPost(context.Request.Method))
         {
+            await next(context);
+            return;
+        }
+
+        if (!context.Request.Headers.TryGetValue(TargetHeader, out var targetValues))
+        {
+            if (context.Request.Path == "/")
+            {
+                await ApiResponseWriter.WriteErrorAsync(context, ApiError.UnknownOperation($"A request to / must name its operation in the {TargetHeader} header."), ApiResponseWriter.AwsJsonContentType);
+                return;
+            }
+
             await next(context);
             return;
         }

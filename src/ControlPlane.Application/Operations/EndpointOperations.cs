@@ -15,23 +15,25 @@ public sealed class EndpointOperations(ResourceStore store)
     public async Task<Result<string>> UpdateAsync(JsonObject input, RequestContext context, CancellationToken cancellationToken)
     {
         var configName = input.GetString("EndpointConfigName")!;
-        return await UpdateDocumentAsync(input, context, cancellationToken, async document =>
+        var configText = await store.FindDocumentAsync(context.AccountId, ResourceKind.EndpointConfig, configName);
+        if (configText is null)
         {
-            var configText = await store.FindDocumentAsync(context.AccountId, ResourceKind.EndpointConfig, configName);
-            if (configText is null)
-            {
-                return ApiError.Validation(ResourceCatalog.EndpointConfig.NotFound(context.Scope, configName));
-            }
+            return await store.ExistsAsync(context.AccountId, ResourceKind.Endpoint, input.GetString("EndpointName")!)
+                ? ApiError.Validation(ResourceCatalog.EndpointConfig.NotFound(context.Scope, configName))
+                : ApiError.Validation(Endpoint.NotFound(context.Scope, input.GetString("EndpointName")!));
+        }
 
-            var config = JsonNode.Parse(configText)!.AsObject();
-            foreach (var model in ResourceDocuments.ReferencedModels(config))
+        var config = JsonNode.Parse(configText)!.AsObject();
+        foreach (var model in ResourceDocuments.ReferencedModels(config))
+        {
+            if (!await store.ExistsAsync(context.AccountId, ResourceKind.Model, model))
             {
-                if (!await store.ExistsAsync(context.AccountId, ResourceKind.Model, model))
-                {
-                    return ApiError.Validation(ResourceCatalog.Model.NotFound(context.Scope, model));
-                }
+                return ApiError.Validation(ResourceCatalog.Model.NotFound(context.Scope, model));
             }
+        }
 
+        return await UpdateDocumentAsync(input, context, cancellationToken, document =>
+        {
             document["PendingDeploymentSummary"] = new JsonObject
             {
                 ["EndpointConfigName"] = config.GetString("EndpointConfigName"),
@@ -51,19 +53,19 @@ public sealed class EndpointOperations(ResourceStore store)
             var unknown = desired.Select(d => d.GetString("VariantName")!).Where(n => !variants.ContainsKey(n)).ToList();
             if (unknown.Count > 0)
             {
-                return Task.FromResult<Result<bool>>(ApiError.Validation($"The variant(s) \"[{string.Join(", ", unknown)}]\" is/are not present in the endpoint \"{document.GetString("EndpointArn")}\"."));
+                return ApiError.Validation($"The variant(s) \"[{string.Join(", ", unknown)}]\" is/are not present in the endpoint \"{document.GetString("EndpointArn")}\".");
             }
 
             if (desired.GroupBy(d => d.GetString("VariantName")).Any(g => g.Count() > 1))
             {
-                return Task.FromResult<Result<bool>>(ApiError.Validation("Each variant may appear only once in DesiredWeightsAndCapacities."));
+                return ApiError.Validation("Each variant may appear only once in DesiredWeightsAndCapacities.");
             }
 
             foreach (var change in desired)
             {
                 if (!change.ContainsKey("DesiredWeight") && !change.ContainsKey("DesiredInstanceCount") && !change.ContainsKey("ServerlessUpdateConfig"))
                 {
-                    return Task.FromResult<Result<bool>>(ApiError.Validation($"Specify DesiredWeight, DesiredInstanceCount or ServerlessUpdateConfig for variant '{change.GetString("VariantName")}'."));
+                    return ApiError.Validation($"Specify DesiredWeight, DesiredInstanceCount or ServerlessUpdateConfig for variant '{change.GetString("VariantName")}'.");
                 }
 
                 var variant = variants[change.GetString("VariantName")!];
@@ -76,12 +78,12 @@ public sealed class EndpointOperations(ResourceStore store)
                 }
             }
 
-            return Task.FromResult<Result<bool>>(true);
+            return true;
         });
     }
 
     /// <summary>Loads the endpoint, checks it is InService, applies the change and saves it as Updating.</summary>
-    private async Task<Result<string>> UpdateDocumentAsync(JsonObject input, RequestContext context, CancellationToken cancellationToken, Func<JsonObject, Task<Result<bool>>> change)
+    private async Task<Result<string>> UpdateDocumentAsync(JsonObject input, RequestContext context, CancellationToken cancellationToken, Func<JsonObject, Result<bool>> change)
     {
         var name = input.GetString("EndpointName")!;
         while (true)
@@ -101,7 +103,7 @@ public sealed class EndpointOperations(ResourceStore store)
                     : $"Cannot update in-progress endpoint \"{record.Arn}\".");
             }
 
-            var changed = await change(document);
+            var changed = change(document);
             if (!changed.Succeeded)
             {
                 return changed.Error!;

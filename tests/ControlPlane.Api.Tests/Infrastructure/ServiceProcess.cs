@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ControlPlane.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real service as a separate process on a free loopback port, with its own temporary data directory. Tests
+/// talk to it over HTTP only; <see cref="RestartAsync"/> stops it and starts it again on the same data.
+/// </summary>
+public sealed partial class ServiceProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+    private readonly string[] _extraArguments;
+    private Process? _process;
+
+    private ServiceProcess(string dataDirectory, string[] extraArguments)
+    {
+        DataDirectory = dataDirectory;
+        _extraArguments = extraArguments;
+    }
+
+    public string DataDirectory { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>What the service printed so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public int ProcessId => _process?.Id ?? 0;
+
+    public static async Task<ServiceProcess> StartAsync(params string[] extraArguments)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "controlplane-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        var service = new ServiceProcess(dataDirectory, extraArguments);
+        await service.LaunchAsync();
+        return service;
+    }
+
+    public async Task RestartAsync(bool kill = false)
+    {
+        await StopAsync(kill);
+        await LaunchAsync();
+    }
+
+    public async Task StopAsync(bool kill = false)
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            if (kill)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            else
+            {
+                // SIGTERM: the host shuts down gracefully.
+                using var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                await term.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(kill: true);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a child process; the temp directory is cleaned by the OS.
+        }
+    }
+
+    private async Task LaunchAsync()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = DataDirectory,
+        };
+        start.ArgumentList.Add(RepositoryPaths.ServiceAssembly);
+        foreach (var argument in new[] { "--urls", "http://127.0.0.1:0", "--ControlPlane:DataDirectory", DataDirectory }.Concat(_extraArguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => Collect(e.Data, listening);
+        _process.ErrorDataReceived += (_, e) => Collect(e.Data, listening);
+        _process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The service exited before listening:\n{Output}"));
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        BaseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    private void Collect(string? line, TaskCompletionSource<Uri> listening)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            listening.TrySetResult(new Uri(match.Groups[1].Value));
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+}
