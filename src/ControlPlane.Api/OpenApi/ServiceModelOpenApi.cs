@@ -63,6 +63,8 @@ internal static partial class ServiceModelOpenApi
                 + "and as the REST routes below, whose bodies are the same SageMaker shapes. Timestamps are epoch seconds. "
                 + "Errors are {\"__type\": code, \"message\": text} with the code also in the x-amzn-ErrorType header.",
         };
+        // Clients call the host that served the document; a server list would only repeat it (and differ per host).
+        document.Servers = [];
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         foreach (var shape in Model.Shapes.Values.Where(s => s.Type == ShapeType.Structure).OrderBy(s => s.Name, StringComparer.Ordinal))

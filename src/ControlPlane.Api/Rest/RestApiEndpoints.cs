@@ -21,7 +21,8 @@ internal static class RestApiEndpoints
     {
         foreach (var route in RestRouteTable.Routes)
         {
-            endpoints.MapMethods(route.Pattern, [route.Method], (HttpContext context) => HandleAsync(context, route))
+            // Two parameters make this a route handler rather than a bare RequestDelegate, so it reaches ApiExplorer.
+            endpoints.MapMethods(route.Pattern, [route.Method], (HttpContext context, CancellationToken _) => HandleAsync(context, route))
                 .WithName(route.Operation)
                 .WithTags(route.Tag)
                 .WithMetadata(route);
