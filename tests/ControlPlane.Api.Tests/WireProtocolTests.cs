@@ -45,6 +45,20 @@ public sealed class WireProtocolTests(ServiceFixture fixture) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task Every_operation_of_the_service_model_is_served()
+    {
+        var operations = ControlPlane.Core.ServiceModel.SageMakerServiceModel.Current.Operations.Keys;
+
+        foreach (var operation in operations)
+        {
+            var response = await Wire.InvokeAsync(operation, new { });
+            Assert.True(response.Status == HttpStatusCode.OK || response.ErrorCode == "ValidationException", $"{operation}: {response}");
+        }
+
+        Assert.Equal(29, operations.Count());
+    }
+
+    [Fact]
     public async Task An_unknown_operation_is_UnknownOperationException()
     {
         var response = await Wire.SendAsync("SageMaker.CreateSpaceship", "{}");

@@ -190,10 +190,13 @@ public sealed class ResourceOperations(ResourceStore store, PageTokenCodec token
 
     public static string EmptyResponse => "{}";
 
-    /// <summary>Writes a changed document back into its record, with the columns copied from it.</summary>
+    /// <summary>
+    /// Writes a changed document back into its record, with the columns copied from it. The stored document is exactly
+    /// the Describe response; the summary and ModifiedAt come from the full document (LastModifiedTime included).
+    /// </summary>
     public static void Apply(ResourceDescriptor descriptor, ResourceRecord record, JsonObject document)
     {
-        record.Document = document.ToJsonString(JsonDefaults.Options);
+        record.Document = ResourceDocuments.Describable(document, descriptor.Type.Kind).ToJsonString(JsonDefaults.Options);
         record.Summary = ShapeProjection.Project(document, Model.Shape(descriptor.SummaryShape)).ToJsonString(JsonDefaults.Options);
         record.Status = descriptor.Type.StatusMember is { } member ? document.GetString(member) : null;
         record.ModifiedAt = Timestamps.ToEpochMilliseconds(document.GetDouble("LastModifiedTime") ?? document.GetDouble("CreationTime")!.Value);

@@ -80,7 +80,7 @@ public static class ResourceDocuments
             var localPath = node?.GetString("LocalPath");
             if (localPath is null)
             {
-                if (node is not null && !appManaged && node.ContainsKey("S3Uri"))
+                if (node is not null && !appManaged)
                 {
                     return ApiError.Validation($"LocalPath is required for '{owner}' unless AppManaged is true.");
                 }
@@ -138,6 +138,7 @@ public static class ResourceDocuments
         document.Ensure("ModelClientConfig").Default("InvocationsTimeoutInSeconds", 600).Default("InvocationsMaxRetries", 3);
         document.Ensure("TransformInput").Default("CompressionType", "None").Default("SplitType", "None");
         document.Ensure("TransformOutput").Default("AssembleWith", "None");
+        document.Ensure("DataProcessing").Default("InputFilter", "$").Default("OutputFilter", "$").Default("JoinSource", "None");
         return document;
     }
 
@@ -162,7 +163,6 @@ public static class ResourceDocuments
 
         var name = request.GetString("ModelName")!;
         var document = Echo(request, "DescribeModelOutput", scope, ResourceType.Model, name, now);
-        document.Remove("LastModifiedTime");
         document.Default("EnableNetworkIsolation", false);
         foreach (var container in document.GetArray("Containers")?.Objects() ?? [document.GetObject("PrimaryContainer")!])
         {
@@ -197,7 +197,6 @@ public static class ResourceDocuments
 
         var name = request.GetString("EndpointConfigName")!;
         var document = Echo(request, "DescribeEndpointConfigOutput", scope, ResourceType.EndpointConfig, name, now);
-        document.Remove("LastModifiedTime");
         foreach (var variant in document.GetArray("ProductionVariants").Objects())
         {
             variant.Default("InitialVariantWeight", 1.0);
@@ -271,6 +270,10 @@ public static class ResourceDocuments
         return summaries;
     }
 
+    /// <summary>
+    /// The Create request projected onto the Describe shape, with the ARN and times. LastModifiedTime is set even where
+    /// the Describe shape lacks it: lists filter and sort on it, and storing projects it away (<see cref="Describable"/>).
+    /// </summary>
     private static JsonObject Echo(JsonObject request, string describeShape, ResourceScope scope, ResourceType type, string name, DateTimeOffset now)
     {
         var document = ShapeProjection.Project(request, ServiceModel.Shape(describeShape), "Tags");
@@ -280,6 +283,20 @@ public static class ResourceDocuments
         document["LastModifiedTime"] = seconds;
         return document;
     }
+
+    /// <summary>What Describe returns: the document with only the members of the Describe shape.</summary>
+    public static JsonObject Describable(JsonObject document, ResourceKind kind) =>
+        ShapeProjection.Project(document, ServiceModel.Shape(DescribeShapes[kind]));
+
+    private static readonly Dictionary<ResourceKind, string> DescribeShapes = new()
+    {
+        [ResourceKind.TrainingJob] = "DescribeTrainingJobResponse",
+        [ResourceKind.ProcessingJob] = "DescribeProcessingJobResponse",
+        [ResourceKind.TransformJob] = "DescribeTransformJobResponse",
+        [ResourceKind.Model] = "DescribeModelOutput",
+        [ResourceKind.EndpointConfig] = "DescribeEndpointConfigOutput",
+        [ResourceKind.Endpoint] = "DescribeEndpointOutput",
+    };
 
     private static ApiError Missing(string path) =>
         ApiError.Validation(RequestBinder.FormatViolations([RequestBinder.Violation(null, path, "Member must not be null")]));

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace ControlPlane.Core.ServiceModel;
 
@@ -125,23 +124,10 @@ public sealed class SageMakerServiceModel
         if (element.TryGetProperty("pattern", out var pattern))
         {
             shape.Pattern = pattern.GetString()!;
-            shape.PatternRegex = CompileFullMatch(shape.Pattern);
+            shape.PatternRegex = JavaPattern.CompileFullMatch(shape.Pattern);
         }
 
         shape.IsException = element.TryGetProperty("exception", out var exception) && exception.GetBoolean();
-    }
-
-    /// <summary>
-    /// Compiles a model pattern as the service applies it: a full match. The patterns are Java regexes; the two
-    /// constructs .NET reads differently are rewritten.
-    /// </summary>
-    internal static Regex CompileFullMatch(string javaPattern)
-    {
-        var pattern = javaPattern
-            .Replace(@"\p{Alnum}", "a-zA-Z0-9", StringComparison.Ordinal)
-            // Java accepts a surrogate pair as one code point inside a class; .NET sees a reversed range.
-            .Replace(@"\uD800\uDC00-\uDBFF\uDFFF", @"\uD800-\uDFFF", StringComparison.Ordinal);
-        return new Regex($"^(?:{pattern})\\z", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     }
 
     private static ShapeType ParseType(string type) => type switch

@@ -32,6 +32,11 @@ public static class RequestBinder
         {
             return ApiError.Serialization(e.Message);
         }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json refuses to decode a string holding an unpaired surrogate escape.
+            return ApiError.Serialization($"The request contains a string that is not valid UTF-16: {e.Message}");
+        }
     }
 
     /// <summary>"1 validation error detected: ...", "2 validation errors detected: ...; ...".</summary>
