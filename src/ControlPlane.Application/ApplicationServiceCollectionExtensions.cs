@@ -22,13 +22,15 @@ public static class ApplicationServiceCollectionExtensions
         services.AddDbContextPool<ControlPlaneDbContext>((provider, builder) =>
         {
             var options = provider.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
-            builder.UseSqlite($"Data Source={options.DatabasePath};Pooling=True;Default Timeout=30")
+            builder.UseSqlite(SqliteDatabase.ConnectionString(options))
                 .AddInterceptors(new SqlitePragmas());
         });
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServiceKeys>();
         services.AddSingleton(provider => new PageTokenCodec(provider.GetRequiredService<ServiceKeys>().PageTokenKey));
+        services.AddSingleton<ResourceInsertQueue>();
+        services.AddHostedService(provider => provider.GetRequiredService<ResourceInsertQueue>());
         services.AddScoped<ResourceStore>();
         services.AddScoped<ResourceOperations>();
         services.AddScoped<EndpointOperations>();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,7 +8,6 @@ using ControlPlane.Core.Lifecycle;
 using ControlPlane.Core.Paging;
 using ControlPlane.Core.Resources;
 using ControlPlane.Core.ServiceModel;
-using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Application.Operations;
 
@@ -22,11 +20,6 @@ public sealed class ResourceOperations(ResourceStore store, PageTokenCodec token
     {
         var type = descriptor.Type;
         var name = input.GetString(type.NameMember)!;
-        if (await store.ExistsAsync(context.AccountId, type.Kind, name))
-        {
-            return descriptor.AlreadyExists(context.Scope, name);
-        }
-
         var referenced = await CheckReferencesAsync(type, input, context);
         if (!referenced.Succeeded)
         {
@@ -46,6 +39,7 @@ public sealed class ResourceOperations(ResourceStore store, PageTokenCodec token
             record.Tags.Add(new TagRecord { Key = tag.GetString("Key")!, Value = tag.GetString("Value") ?? string.Empty });
         }
 
+        // The unique index on the name decides a duplicate, also between two concurrent creates.
         if (!await store.TryInsertAsync(record, cancellationToken))
         {
             return descriptor.AlreadyExists(context.Scope, name);
@@ -117,39 +111,6 @@ public sealed class ResourceOperations(ResourceStore store, PageTokenCodec token
         var maxResults = input.GetInt("MaxResults") ?? 10;
         var sortBy = input.GetString("SortBy") ?? "CreationTime";
         var descending = (input.GetString("SortOrder") ?? descriptor.DefaultSortOrder) == "Descending";
-        var query = store.Db.Resources.AsNoTracking().Where(r => r.AccountId == context.AccountId && r.Kind == type.Kind);
-
-        if (input.GetString("NameContains") is { Length: > 0 } nameContains)
-        {
-            var fragment = nameContains.ToLowerInvariant();
-            query = query.Where(r => r.NameKey.Contains(fragment));
-        }
-
-        if (Milliseconds(input, "CreationTimeAfter") is { } createdAfter)
-        {
-            query = query.Where(r => r.CreatedAt > createdAfter);
-        }
-
-        if (Milliseconds(input, "CreationTimeBefore") is { } createdBefore)
-        {
-            query = query.Where(r => r.CreatedAt < createdBefore);
-        }
-
-        if (Milliseconds(input, "LastModifiedTimeAfter") is { } modifiedAfter)
-        {
-            query = query.Where(r => r.ModifiedAt > modifiedAfter);
-        }
-
-        if (Milliseconds(input, "LastModifiedTimeBefore") is { } modifiedBefore)
-        {
-            query = query.Where(r => r.ModifiedAt < modifiedBefore);
-        }
-
-        if (input.GetString("StatusEquals") is { } status)
-        {
-            query = query.Where(r => r.Status == status);
-        }
-
         // A token is valid only for the query that issued it: same list, sort and filters.
         var filters = input.DeepClone().AsObject();
         filters.Remove("NextToken");
@@ -165,9 +126,18 @@ public sealed class ResourceOperations(ResourceStore store, PageTokenCodec token
             }
         }
 
-        var rows = await Page(query, sortBy, descending, cursor).Take(maxResults + 1)
-            .Select(r => new ListedRow(r.Id, r.NameKey, r.Status, r.CreatedAt, r.Summary))
-            .ToListAsync(cancellationToken);
+        var rows = await store.ListAsync(
+            new ResourceListQuery(context.AccountId, type.Kind, sortBy, descending, maxResults + 1)
+            {
+                NameFragment = input.GetString("NameContains") is { Length: > 0 } nameContains ? nameContains : null,
+                CreatedAfter = Milliseconds(input, "CreationTimeAfter"),
+                CreatedBefore = Milliseconds(input, "CreationTimeBefore"),
+                ModifiedAfter = Milliseconds(input, "LastModifiedTimeAfter"),
+                ModifiedBefore = Milliseconds(input, "LastModifiedTimeBefore"),
+                Status = input.GetString("StatusEquals"),
+                After = cursor,
+            },
+            cancellationToken);
 
         var builder = new StringBuilder(64 + (rows.Count * 256));
         builder.Append("{\"").Append(descriptor.ListMember).Append("\":[");
@@ -257,54 +227,4 @@ public sealed class ResourceOperations(ResourceStore store, PageTokenCodec token
 
     private static long? Milliseconds(JsonObject input, string member) =>
         input.GetDouble(member) is { } seconds ? Timestamps.ToEpochMilliseconds(seconds) : null;
-
-    /// <summary>Keyset pagination: rows strictly after the cursor in (sort key, id) order.</summary>
-    private static IQueryable<ResourceRecord> Page(IQueryable<ResourceRecord> query, string sortBy, bool descending, PageCursor? cursor)
-    {
-        switch (sortBy)
-        {
-            case "Name":
-                if (cursor is not null)
-                {
-                    var name = cursor.SortValue;
-                    query = descending
-                        ? query.Where(r => string.Compare(r.NameKey, name) < 0 || (r.NameKey == name && r.Id < cursor.Id))
-                        : query.Where(r => string.Compare(r.NameKey, name) > 0 || (r.NameKey == name && r.Id > cursor.Id));
-                }
-
-                return descending ? query.OrderByDescending(r => r.NameKey).ThenByDescending(r => r.Id) : query.OrderBy(r => r.NameKey).ThenBy(r => r.Id);
-
-            case "Status":
-                if (cursor is not null)
-                {
-                    var status = cursor.SortValue;
-                    query = descending
-                        ? query.Where(r => string.Compare(r.Status, status) < 0 || (r.Status == status && r.Id < cursor.Id))
-                        : query.Where(r => string.Compare(r.Status, status) > 0 || (r.Status == status && r.Id > cursor.Id));
-                }
-
-                return descending ? query.OrderByDescending(r => r.Status).ThenByDescending(r => r.Id) : query.OrderBy(r => r.Status).ThenBy(r => r.Id);
-
-            default:
-                if (cursor is not null)
-                {
-                    var created = long.Parse(cursor.SortValue, CultureInfo.InvariantCulture);
-                    query = descending
-                        ? query.Where(r => r.CreatedAt < created || (r.CreatedAt == created && r.Id < cursor.Id))
-                        : query.Where(r => r.CreatedAt > created || (r.CreatedAt == created && r.Id > cursor.Id));
-                }
-
-                return descending ? query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id) : query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id);
-        }
-    }
-
-    private sealed record ListedRow(long Id, string NameKey, string? Status, long CreatedAt, string Summary)
-    {
-        public string SortValue(string sortBy) => sortBy switch
-        {
-            "Name" => NameKey,
-            "Status" => Status ?? string.Empty,
-            _ => CreatedAt.ToString(CultureInfo.InvariantCulture),
-        };
-    }
 }

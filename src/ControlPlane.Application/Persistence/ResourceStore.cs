@@ -1,11 +1,10 @@
 using ControlPlane.Core.Resources;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Application.Persistence;
 
 /// <summary>The queries the operations run against the resource table.</summary>
-public sealed class ResourceStore(ControlPlaneDbContext db)
+public sealed class ResourceStore(ControlPlaneDbContext db, ResourceInsertQueue inserts)
 {
     // Describe is the hottest call: compiled once, it reads only the document column through the unique index.
     private static readonly Func<ControlPlaneDbContext, string, ResourceKind, string, Task<string?>> FindDocumentQuery =
@@ -24,6 +23,9 @@ public sealed class ResourceStore(ControlPlaneDbContext db)
 
     public Task<bool> ExistsAsync(string account, ResourceKind kind, string name) => ExistsQuery(db, account, kind, Key(name));
 
+    public Task<List<ListedResource>> ListAsync(ResourceListQuery query, CancellationToken cancellationToken) =>
+        ResourceListReader.ReadAsync(db, query, cancellationToken);
+
     /// <summary>The tracked record, for an update or delete.</summary>
     public Task<ResourceRecord?> FindAsync(string account, ResourceKind kind, string name, CancellationToken cancellationToken) =>
         db.Resources.FirstOrDefaultAsync(r => r.AccountId == account && r.Kind == kind && r.NameKey == Key(name), cancellationToken);
@@ -31,21 +33,8 @@ public sealed class ResourceStore(ControlPlaneDbContext db)
     public Task<ResourceRecord?> FindByArnAsync(string account, string arn, CancellationToken cancellationToken) =>
         db.Resources.Include(r => r.Tags).FirstOrDefaultAsync(r => r.AccountId == account && r.ArnKey == Key(arn), cancellationToken);
 
-    /// <summary>Inserts a new resource; false when the name was taken meanwhile (the unique index decides).</summary>
-    public async Task<bool> TryInsertAsync(ResourceRecord record, CancellationToken cancellationToken)
-    {
-        db.Resources.Add(record);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
-        {
-            db.Entry(record).State = EntityState.Detached;
-            return false;
-        }
-    }
+    /// <summary>Inserts a new resource; false when the name is taken (the unique index decides).</summary>
+    public Task<bool> TryInsertAsync(ResourceRecord record, CancellationToken cancellationToken) => inserts.InsertAsync(record, cancellationToken);
 
     /// <summary>Saves tracked changes; false when another writer changed the record first.</summary>
     public async Task<bool> TrySaveAsync(CancellationToken cancellationToken)
