@@ -3,6 +3,8 @@ using ControlPlane.Api.OpenApi;
 using ControlPlane.Api.Rest;
 using ControlPlane.Api.WireProtocol;
 using ControlPlane.Application;
+using ControlPlane.Orchestration;
+using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace ControlPlane.Api;
@@ -14,8 +16,11 @@ internal static class ControlPlaneHostingExtensions
         builder.Services.AddControlPlaneApplication(builder.Configuration);
         if (!IsBuildTimeDocumentGeneration)
         {
+            // Registered before the engine: hosted services start in order, and job recovery reads the database.
             builder.Services.AddControlPlaneDatabaseInitializer();
         }
+
+        builder.Services.AddControlPlaneOrchestration(builder.Configuration);
 
         builder.Services.AddHttpFrontDoors(builder.Configuration);
         builder.Services.AddControlPlaneOpenApi();
@@ -33,6 +38,8 @@ internal static class ControlPlaneHostingExtensions
         app.UseMiddleware<FaultBarrierMiddleware>();
         app.UseMiddleware<AwsJsonProtocolMiddleware>();
         app.MapRestApi();
+        app.MapJobLogs();
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions { DisplayStorageConnectionString = false });
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = DatabaseHealthCheck.WriteResponseAsync });
         app.MapControlPlaneOpenApi();
         return app;

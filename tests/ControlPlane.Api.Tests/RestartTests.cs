@@ -9,7 +9,7 @@ public sealed class RestartTests : IAsyncLifetime
 {
     private ServiceProcess _service = null!;
 
-    public async Task InitializeAsync() => _service = await ServiceProcess.StartAsync();
+    public async Task InitializeAsync() => _service = await ServiceProcess.StartAsync(ServiceFixture.WithoutWorkers);
 
     public async Task DisposeAsync() => await _service.DisposeAsync();
 

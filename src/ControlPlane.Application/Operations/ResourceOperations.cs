@@ -12,7 +12,7 @@ using ControlPlane.Core.ServiceModel;
 namespace ControlPlane.Application.Operations;
 
 /// <summary>Create, Describe, List, Stop and Delete, the same for every resource type.</summary>
-public sealed class ResourceOperations(ResourceStore store, PageTokenCodec tokens)
+public sealed class ResourceOperations(ResourceStore store, PageTokenCodec tokens, IJobLauncher launcher)
 {
     private static readonly SageMakerServiceModel Model = SageMakerServiceModel.Current;
 
@@ -43,6 +43,12 @@ public sealed class ResourceOperations(ResourceStore store, PageTokenCodec token
         if (!await store.TryInsertAsync(record, cancellationToken))
         {
             return descriptor.AlreadyExists(context.Scope, name);
+        }
+
+        if (descriptor.IsJob)
+        {
+            // A launch lost to a crash here is made good by the engine's recovery at start-up.
+            await launcher.LaunchAsync(type.Kind, context.AccountId, name, CancellationToken.None);
         }
 
         return new JsonObject { [type.ArnMember] = record.Arn }.ToJsonString(JsonDefaults.Options);

@@ -1,6 +1,9 @@
 namespace ControlPlane.Api.Tests.Infrastructure;
 
-/// <summary>One running service per test class, on its own data directory.</summary>
+/// <summary>
+/// One running service per test class, on its own data directory. It records jobs but runs none (no workers), as an
+/// API-only deployment does: the control-plane tests see the states a new job has.
+/// </summary>
 public sealed class ServiceFixture : IAsyncLifetime
 {
     public ServiceProcess Service { get; private set; } = null!;
@@ -9,7 +12,15 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public WireDoor Wire => new(Service.Http);
 
-    public async Task InitializeAsync() => Service = await ServiceProcess.StartAsync();
+    public static readonly string[] WithoutWorkers = ["--ControlPlane:Orchestration:RunWorkers", "false"];
 
-    public async Task DisposeAsync() => await Service.DisposeAsync();
+    public async Task InitializeAsync() => Service = await ServiceProcess.StartAsync(WithoutWorkers);
+
+    public async Task DisposeAsync()
+    {
+        if (Service is not null)
+        {
+            await Service.DisposeAsync();
+        }
+    }
 }

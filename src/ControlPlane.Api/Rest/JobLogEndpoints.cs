@@ -1,0 +1,82 @@
+using ControlPlane.Api.Http;
+using ControlPlane.Application.Operations;
+using ControlPlane.Application.Persistence;
+using ControlPlane.Core.Errors;
+using ControlPlane.Core.Lifecycle;
+using ControlPlane.Orchestration.Jobs;
+
+namespace ControlPlane.Api.Rest;
+
+/// <summary>
+/// <c>GET /api/training-jobs/{name}/logs</c>: the container's stdout and stderr as text. With <c>follow=true</c> the
+/// response stays open and streams new lines until the job has ended, like <c>docker logs -f</c>.
+/// </summary>
+internal static class JobLogEndpoints
+{
+    private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(200);
+
+    public static IEndpointRouteBuilder MapJobLogs(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/training-jobs/{name}/logs", (HttpContext context, string name, bool? follow, CancellationToken cancellationToken) =>
+                StreamAsync(context, ResourceCatalog.TrainingJob, "training-jobs", name, follow == true, cancellationToken))
+            .WithName("GetTrainingJobLogs")
+            .WithTags("Training jobs")
+            .WithSummary("The training container's stdout and stderr; follow=true streams until the job ends.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+        return endpoints;
+    }
+
+    private static async Task StreamAsync(HttpContext context, ResourceDescriptor descriptor, string kindSegment, string name, bool follow, CancellationToken cancellationToken)
+    {
+        var services = context.RequestServices;
+        var request = services.GetRequiredService<RequestContextFactory>().Create();
+        var store = services.GetRequiredService<ResourceStore>();
+        if (await store.FindDocumentAsync(request.AccountId, descriptor.Type.Kind, name) is null)
+        {
+            await ApiResponseWriter.WriteErrorAsync(context, ApiError.Validation(descriptor.NotFound(request.Scope, name)), RestApiEndpoints.JsonContentType);
+            return;
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var path = services.GetRequiredService<JobWorkspace>().LogPath(kindSegment, request.AccountId, name);
+        long position = 0;
+        while (true)
+        {
+            position = await CopyNewAsync(path, position, context.Response.Body, cancellationToken);
+            if (!follow || await HasEndedAsync(store, descriptor, request.AccountId, name))
+            {
+                // One more read: lines written between the last copy and the end of the job.
+                await CopyNewAsync(path, position, context.Response.Body, cancellationToken);
+                return;
+            }
+
+            await context.Response.Body.FlushAsync(cancellationToken);
+            await Task.Delay(FollowPollInterval, cancellationToken);
+        }
+    }
+
+    private static async Task<long> CopyNewAsync(string path, long position, Stream destination, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            return position;
+        }
+
+        await using var log = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        if (log.Length < position)
+        {
+            // A retried job starts a new log.
+            position = 0;
+        }
+
+        log.Position = position;
+        await log.CopyToAsync(destination, cancellationToken);
+        return log.Position;
+    }
+
+    private static async Task<bool> HasEndedAsync(ResourceStore store, ResourceDescriptor descriptor, string accountId, string name)
+    {
+        var document = await store.FindDocumentAsync(accountId, descriptor.Type.Kind, name);
+        return document is null || JobStatus.IsTerminal(System.Text.Json.Nodes.JsonNode.Parse(document)![descriptor.Type.StatusMember!]!.GetValue<string>());
+    }
+}

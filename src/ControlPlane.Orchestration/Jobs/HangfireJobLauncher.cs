@@ -1,0 +1,20 @@
+using ControlPlane.Application.Operations;
+using ControlPlane.Core.Resources;
+using ControlPlane.Orchestration.Training;
+using Hangfire;
+
+namespace ControlPlane.Orchestration.Jobs;
+
+/// <summary>Queues a recorded job in Hangfire, whose workers (in this process or in worker processes) run it.</summary>
+internal sealed class HangfireJobLauncher(IBackgroundJobClient jobs) : IJobLauncher
+{
+    public Task LaunchAsync(ResourceKind kind, string accountId, string name, CancellationToken cancellationToken)
+    {
+        if (kind == ResourceKind.TrainingJob)
+        {
+            jobs.Enqueue<TrainingJobWorkflow>(workflow => workflow.RunAsync(accountId, name, CancellationToken.None));
+        }
+
+        return Task.CompletedTask;
+    }
+}

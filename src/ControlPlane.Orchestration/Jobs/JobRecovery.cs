@@ -1,0 +1,40 @@
+using ControlPlane.Application.Operations;
+using ControlPlane.Application.Persistence;
+using ControlPlane.Core.Lifecycle;
+using ControlPlane.Core.Resources;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.Orchestration.Jobs;
+
+/// <summary>
+/// After a restart (or kill -9) no job is left stuck: every job still InProgress or Stopping is queued again. Its
+/// workflow re-attaches to the container if that still runs and finishes it normally; otherwise it starts the job
+/// afresh, or ends it Stopped when a stop was requested. A distributed lock keeps it from running twice.
+/// </summary>
+internal sealed partial class JobRecovery(IServiceScopeFactory scopes, IJobLauncher launcher, ILogger<JobRecovery> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        var active = await db.Resources.AsNoTracking()
+            .Where(r => r.Kind == ResourceKind.TrainingJob && (r.Status == JobStatus.InProgress || r.Status == JobStatus.Stopping))
+            .Select(r => new { r.AccountId, r.Name })
+            .ToListAsync(stoppingToken);
+        foreach (var job in active)
+        {
+            await launcher.LaunchAsync(ResourceKind.TrainingJob, job.AccountId, job.Name, stoppingToken);
+        }
+
+        if (active.Count > 0)
+        {
+            LogRecovered(logger, active.Count);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued {Count} unfinished training jobs again after start-up")]
+    private static partial void LogRecovered(ILogger logger, int count);
+}

@@ -1,0 +1,65 @@
+using ControlPlane.Application;
+using ControlPlane.Application.Operations;
+using ControlPlane.Orchestration.Jobs;
+using ControlPlane.Orchestration.Runtimes;
+using ControlPlane.Orchestration.Storage;
+using ControlPlane.Orchestration.Training;
+using Hangfire;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Orchestration;
+
+public static class OrchestrationServiceCollectionExtensions
+{
+    /// <summary>
+    /// The execution engine: Hangfire (SQLite storage in the data directory) with its workers in this process unless
+    /// <c>ControlPlane:Orchestration:RunWorkers</c> is false, the object store, the container runtime and the job
+    /// workflows. Scaling out means another Hangfire storage (PostgreSQL) shared by more worker processes.
+    /// </summary>
+    public static IServiceCollection AddControlPlaneOrchestration(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OrchestrationOptions>()
+            .Bind(configuration.GetSection(OrchestrationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var orchestration = configuration.GetSection(OrchestrationOptions.SectionName).Get<OrchestrationOptions>() ?? new OrchestrationOptions();
+
+        services.AddObjectStore(configuration);
+        services.AddContainerRuntime(configuration);
+        services.AddHangfire((provider, hangfire) =>
+        {
+            var dataDirectory = Path.GetFullPath(provider.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.DataDirectory);
+            Directory.CreateDirectory(dataDirectory);
+            hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UseSQLiteStorage(Path.Combine(dataDirectory, "hangfire.db"), new SQLiteStorageOptions
+                {
+                    QueuePollInterval = orchestration.QueuePollInterval,
+                    // A job's own lock and workspace guard against a second run; this only bounds how long Hangfire
+                    // waits before it considers a job of a dead worker abandoned.
+                    InvisibilityTimeout = TimeSpan.FromDays(29),
+                });
+        });
+
+        if (orchestration.RunWorkers)
+        {
+            services.AddHangfireServer(server =>
+            {
+                server.WorkerCount = orchestration.WorkerCount;
+                server.Queues = ["jobs", "default"];
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
+            services.AddHostedService<JobRecovery>();
+        }
+
+        services.AddSingleton<JobWorkspace>();
+        services.AddSingleton<JobDocuments>();
+        services.AddTransient<TrainingJobWorkflow>();
+        services.AddSingleton<IJobLauncher, HangfireJobLauncher>();
+        return services;
+    }
+}

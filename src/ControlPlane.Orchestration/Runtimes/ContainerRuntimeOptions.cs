@@ -1,0 +1,222 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
+
+namespace ControlPlane.Orchestration.Runtimes;
+
+/// <summary>Which runtime to use.</summary>
+public enum RuntimeKind
+{
+    /// <summary>Docker when an engine answers at start-up, else Process.</summary>
+    Auto,
+    Docker,
+    Process,
+}
+
+/// <summary>Credentials for one registry host.</summary>
+internal sealed record RegistryCredentials(string Username, string Password);
+
+/// <summary>
+/// The <c>ControlPlane:Containers</c> section. Registry hosts and image references contain colons, which are also the
+/// configuration path separator, so the two maps are read by flattening their sections rather than by binding.
+/// </summary>
+internal sealed record ContainerRuntimeOptions
+{
+    public const string SectionName = "ControlPlane:Containers";
+
+    /// <summary><c>Runtime</c>: auto (default), docker or process.</summary>
+    public RuntimeKind Runtime { get; init; } = RuntimeKind.Auto;
+
+    /// <summary><c>DockerEndpoint</c>: the engine API (unix socket or tcp).</summary>
+    public Uri DockerEndpoint { get; init; } = new("unix:///var/run/docker.sock");
+
+    /// <summary><c>DockerPingTimeoutSeconds</c>: how long <c>auto</c> waits for the engine before choosing Process.</summary>
+    public TimeSpan DockerPingTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>Registries:&lt;host&gt;:Username</c> and <c>:Password</c>, by registry host (with port).</summary>
+    public IReadOnlyDictionary<string, RegistryCredentials> Registries { get; init; } = new Dictionary<string, RegistryCredentials>();
+
+    /// <summary><c>ProcessImages:&lt;image&gt;</c>: the command line that stands in for the image on the Process runtime, split into words.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ProcessImages { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    public static ContainerRuntimeOptions FromConfiguration(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        var options = new ContainerRuntimeOptions();
+
+        if (section["Runtime"] is { Length: > 0 } runtime)
+        {
+            options = options with
+            {
+                Runtime = Enum.TryParse<RuntimeKind>(runtime, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
+                    ? kind
+                    : throw new ContainerRuntimeException($"{SectionName}:Runtime must be auto, docker or process, not '{runtime}'."),
+            };
+        }
+
+        if (section["DockerEndpoint"] is { Length: > 0 } endpoint)
+        {
+            options = options with
+            {
+                DockerEndpoint = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+                    ? uri
+                    : throw new ContainerRuntimeException($"{SectionName}:DockerEndpoint '{endpoint}' is not an absolute URI (unix:///var/run/docker.sock, tcp://host:2375)."),
+            };
+        }
+
+        if (section["DockerPingTimeoutSeconds"] is { Length: > 0 } ping)
+        {
+            options = options with
+            {
+                DockerPingTimeout = double.TryParse(ping, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                    ? TimeSpan.FromSeconds(seconds)
+                    : throw new ContainerRuntimeException($"{SectionName}:DockerPingTimeoutSeconds must be a positive number, not '{ping}'."),
+            };
+        }
+
+        return options with { Registries = ReadRegistries(section.GetSection("Registries")), ProcessImages = ReadProcessImages(section.GetSection("ProcessImages")) };
+    }
+
+    /// <summary>The command for an image: the exact reference first, then the reference without its tag (one entry for every tag).</summary>
+    public IReadOnlyList<string>? ProcessCommandFor(string image)
+    {
+        if (ProcessImages.TryGetValue(image, out var command))
+        {
+            return command;
+        }
+
+        var reference = ImageReference.Parse(image);
+        return ProcessImages.TryGetValue(reference.Repository, out command) ? command : null;
+    }
+
+    private static Dictionary<string, RegistryCredentials> ReadRegistries(IConfigurationSection section)
+    {
+        var fields = new Dictionary<string, (string? User, string? Password)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
+        {
+            var colon = key.LastIndexOf(':');
+            if (value is null || colon <= 0)
+            {
+                continue;
+            }
+
+            var host = key[..colon];
+            var field = key[(colon + 1)..];
+            var current = fields.GetValueOrDefault(host);
+            if (field.Equals("Username", StringComparison.OrdinalIgnoreCase))
+            {
+                fields[host] = current with { User = value };
+            }
+            else if (field.Equals("Password", StringComparison.OrdinalIgnoreCase))
+            {
+                fields[host] = current with { Password = value };
+            }
+        }
+
+        var registries = new Dictionary<string, RegistryCredentials>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (host, (user, password)) in fields)
+        {
+            if (string.IsNullOrEmpty(user) || password is null)
+            {
+                throw new ContainerRuntimeException($"{SectionName}:Registries:{host} needs both Username and Password.");
+            }
+
+            registries[host] = new RegistryCredentials(user, password);
+        }
+
+        return registries;
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> ReadProcessImages(IConfigurationSection section)
+    {
+        var images = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (image, value) in section.AsEnumerable(makePathsRelative: true))
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                continue;
+            }
+
+            images[image] = SplitCommandLine(value) is { Count: > 0 } words
+                ? words
+                : throw new ContainerRuntimeException($"{SectionName}:ProcessImages:{image} is not a command line: {value}");
+        }
+
+        return images;
+    }
+
+    /// <summary>
+    /// Splits a command line into words the way a POSIX shell would for the simple cases: blanks separate words,
+    /// single quotes are literal, double quotes group and allow <c>\"</c> and <c>\\</c>. No expansion of any kind.
+    /// </summary>
+    internal static IReadOnlyList<string> SplitCommandLine(string commandLine)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        var inWord = false;
+        for (var i = 0; i < commandLine.Length; i++)
+        {
+            var c = commandLine[i];
+            switch (c)
+            {
+                case ' ' or '\t' or '\n' or '\r':
+                    if (inWord)
+                    {
+                        words.Add(word.ToString());
+                        word.Clear();
+                        inWord = false;
+                    }
+
+                    break;
+                case '\'':
+                    inWord = true;
+                    var close = commandLine.IndexOf('\'', i + 1);
+                    if (close < 0)
+                    {
+                        throw new ContainerRuntimeException($"Unclosed single quote in command line: {commandLine}");
+                    }
+
+                    word.Append(commandLine, i + 1, close - i - 1);
+                    i = close;
+                    break;
+                case '"':
+                    inWord = true;
+                    for (i++; ; i++)
+                    {
+                        if (i >= commandLine.Length)
+                        {
+                            throw new ContainerRuntimeException($"Unclosed double quote in command line: {commandLine}");
+                        }
+
+                        if (commandLine[i] == '"')
+                        {
+                            break;
+                        }
+
+                        if (commandLine[i] == '\\' && i + 1 < commandLine.Length && commandLine[i + 1] is '"' or '\\')
+                        {
+                            i++;
+                        }
+
+                        word.Append(commandLine[i]);
+                    }
+
+                    break;
+                case '\\' when i + 1 < commandLine.Length:
+                    inWord = true;
+                    word.Append(commandLine[++i]);
+                    break;
+                default:
+                    inWord = true;
+                    word.Append(c);
+                    break;
+            }
+        }
+
+        if (inWord)
+        {
+            words.Add(word.ToString());
+        }
+
+        return words;
+    }
+}

@@ -1,0 +1,392 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using ControlPlane.Core.Errors;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.Orchestration.Runtimes;
+
+/// <summary>
+/// Runs containers on a Docker engine (Docker.DotNet) the way SageMaker runs them: the image pulled from its registry,
+/// bind mounts for the job's files, CPU and memory limits, ports published on 127.0.0.1 only, no network at all under
+/// network isolation. It never mounts the Docker socket and never runs a container privileged.
+/// </summary>
+internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
+{
+    /// <summary>Set on every container and network this runtime creates, next to the spec's own labels.</summary>
+    public const string ManagedLabel = "controlplane.managed";
+
+    private readonly DockerClientConfiguration _configuration;
+    private readonly DockerClient _client;
+    private readonly ContainerRuntimeOptions _options;
+    private readonly ILogger<DockerRuntime> _logger;
+    private ResourceLimits? _engineCapacity;
+
+    public DockerRuntime(ContainerRuntimeOptions options, ILogger<DockerRuntime> logger)
+    {
+        _options = options;
+        _logger = logger;
+        _configuration = new DockerClientConfiguration(options.DockerEndpoint);
+        _client = _configuration.CreateClient();
+    }
+
+    public string Name => "docker";
+
+    /// <summary>True when the engine answers within <paramref name="timeout"/>.</summary>
+    public async Task<bool> PingAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await _client.System.PingAsync(cts.Token);
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or DockerApiException || IsEngineFault(e))
+        {
+            ct.ThrowIfCancellationRequested();
+            return false;
+        }
+    }
+
+    public async Task<Result<string>> PullAsync(string image, CancellationToken ct)
+    {
+        var reference = ImageReference.Parse(image);
+        var auth = _options.Registries.TryGetValue(reference.Registry, out var credentials)
+            ? new AuthConfig { Username = credentials.Username, Password = credentials.Password, ServerAddress = reference.Registry }
+            : null;
+        var progress = new PullProgress();
+        string? error;
+        try
+        {
+            await Engine(() => _client.Images.CreateImageAsync(
+                new ImagesCreateParameters { FromImage = reference.Repository, Tag = reference.TagOrDigest }, auth, progress, ct));
+            error = progress.Error;
+        }
+        catch (DockerApiException e)
+        {
+            error = MessageOf(e);
+        }
+
+        if (error is not null)
+        {
+            // A host without access to the image's registry (no Docker Hub here) can still run an image it already has.
+            if (await TryInspectImageAsync(image, ct) is { } local)
+            {
+                LogPullFailedUsingLocal(_logger, image, error);
+                return local.ID;
+            }
+
+            return ApiError.Validation($"Cannot pull image {image}: {error}");
+        }
+
+        if (await TryInspectImageAsync(image, ct) is not { } pulled)
+        {
+            return ApiError.Validation($"Cannot pull image {image}: the engine reported success but does not have the image.");
+        }
+
+        LogPulled(_logger, image, pulled.ID);
+        return pulled.ID;
+    }
+
+    public async Task<Result<IContainerHandle>> StartAsync(ContainerSpec spec, CancellationToken ct)
+    {
+        if (ContainerSpecGuard.Check(spec, _options.DockerEndpoint) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (spec.NetworkIsolation && spec.Ports.Count > 0)
+        {
+            return ApiError.Validation($"Container {spec.Name} has network isolation and cannot publish ports.");
+        }
+
+        if (spec.NetworkIsolation && spec.Network is { } network)
+        {
+            // An ordinary bridge routes to the outside world; only an internal one keeps isolated containers in.
+            var inspected = await TryInspectNetworkAsync(network, ct);
+            if (inspected is not { Internal: true })
+            {
+                return ApiError.Validation($"Container {spec.Name} has network isolation, so it may only join an isolated network; {network} is {(inspected is null ? "missing" : "not isolated")}.");
+            }
+        }
+
+        var limits = await CapAsync(spec.Limits, ct);
+        string id;
+        try
+        {
+            id = (await Engine(() => _client.Containers.CreateContainerAsync(CreateParameters(spec, limits), ct))).ID;
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return ApiError.Validation($"Cannot create container {spec.Name}: {MessageOf(e)} (images must be pulled before they run).");
+        }
+        catch (DockerApiException e)
+        {
+            return ApiError.Validation($"Cannot create container {spec.Name}: {MessageOf(e)}");
+        }
+
+        try
+        {
+            await Engine(() => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct));
+        }
+        catch (DockerApiException e)
+        {
+            await RemoveQuietlyAsync(id);
+            return ApiError.Validation($"Cannot start container {spec.Name}: {MessageOf(e)}");
+        }
+
+        var container = await Engine(() => _client.Containers.InspectContainerAsync(id, ct));
+        LogStarted(_logger, spec.Name, id, spec.Image);
+        return new DockerContainerHandle(_client, id, PortsOf(container));
+    }
+
+    public async Task<IContainerHandle?> TryAttachAsync(string containerId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(containerId) || containerId.Contains('/', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            var container = await Engine(() => _client.Containers.InspectContainerAsync(containerId, ct));
+            return new DockerContainerHandle(_client, container.ID, PortsOf(container));
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task CreateNetworkAsync(string name, bool isolated, CancellationToken ct)
+    {
+        try
+        {
+            await Engine(() => _client.Networks.CreateNetworkAsync(
+                new NetworksCreateParameters
+                {
+                    Name = name,
+                    Driver = "bridge",
+                    Internal = isolated,
+                    CheckDuplicate = true,
+                    Labels = new Dictionary<string, string> { [ManagedLabel] = "true" },
+                },
+                ct));
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            var existing = await TryInspectNetworkAsync(name, ct);
+            if (existing is not null && existing.Internal != isolated)
+            {
+                throw new ContainerRuntimeException($"Network {name} already exists {(existing.Internal ? "isolated" : "not isolated")}.", e);
+            }
+        }
+    }
+
+    public async Task RemoveNetworkAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            await Engine(() => _client.Networks.DeleteNetworkAsync(name, ct));
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+        catch (DockerApiException e)
+        {
+            throw new ContainerRuntimeException($"Cannot remove network {name}: {MessageOf(e)}", e);
+        }
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _configuration.Dispose();
+    }
+
+    internal static CreateContainerParameters CreateParameters(ContainerSpec spec, ResourceLimits limits)
+    {
+        var ports = spec.Ports.ToDictionary(p => $"{p.ContainerPort}/tcp", p => p);
+        var labels = new Dictionary<string, string>(spec.Labels) { [ManagedLabel] = "true" };
+        return new CreateContainerParameters
+        {
+            Name = spec.Name,
+            Image = spec.Image,
+            Hostname = spec.Hostname,
+            Entrypoint = spec.Entrypoint is { Count: > 0 } entrypoint ? [.. entrypoint] : null,
+            Cmd = spec.Arguments.Count > 0 ? [.. spec.Arguments] : null,
+            Env = [.. spec.Environment.Select(e => $"{e.Key}={e.Value}")],
+            Labels = labels,
+            ExposedPorts = ports.Keys.ToDictionary(k => k, _ => default(EmptyStruct)),
+            HostConfig = new HostConfig
+            {
+                Mounts = [.. spec.Mounts.Select(m => new Mount { Type = "bind", Source = Path.GetFullPath(m.HostPath), Target = m.ContainerPath, ReadOnly = m.ReadOnly })],
+                NanoCPUs = (long)Math.Round(limits.Cpus * 1e9),
+                Memory = limits.MemoryBytes,
+                // Equal to Memory: no swap on top of the limit, as on an instance.
+                MemorySwap = limits.MemoryBytes,
+                NetworkMode = spec.NetworkIsolation && spec.Network is null ? "none" : spec.Network ?? "default",
+                PortBindings = ports.ToDictionary(
+                    p => p.Key,
+                    p => (IList<Docker.DotNet.Models.PortBinding>)[new() { HostIP = "127.0.0.1", HostPort = p.Value.HostPort == 0 ? "" : p.Value.HostPort.ToString(CultureInfo.InvariantCulture) }]),
+                Privileged = false,
+                // The logs API needs a driver it can read back; rotation keeps a chatty job from filling the disk.
+                LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "64m", ["max-file"] = "4" } },
+            },
+            NetworkingConfig = spec.Network is { } network
+                ? new NetworkingConfig
+                {
+                    EndpointsConfig = new Dictionary<string, EndpointSettings>
+                    {
+                        [network] = new() { Aliases = spec.Hostname is { } hostname ? [hostname] : null },
+                    },
+                }
+                : null,
+        };
+    }
+
+    internal static IReadOnlyList<PortBinding> PortsOf(ContainerInspectResponse container)
+    {
+        var ports = new List<PortBinding>();
+        foreach (var (key, bindings) in container.NetworkSettings?.Ports ?? new Dictionary<string, IList<Docker.DotNet.Models.PortBinding>>())
+        {
+            var slash = key.IndexOf('/', StringComparison.Ordinal);
+            if (bindings is null || !int.TryParse(slash < 0 ? key : key[..slash], CultureInfo.InvariantCulture, out var containerPort))
+            {
+                continue;
+            }
+
+            foreach (var binding in bindings)
+            {
+                if (int.TryParse(binding.HostPort, CultureInfo.InvariantCulture, out var hostPort))
+                {
+                    ports.Add(new PortBinding(containerPort, hostPort));
+                    break;
+                }
+            }
+        }
+
+        return ports;
+    }
+
+    /// <summary>The error text out of an engine response body (<c>{"message": "..."}</c>), or the body itself.</summary>
+    internal static string MessageOf(DockerApiException e)
+    {
+        try
+        {
+            using var body = JsonDocument.Parse(e.ResponseBody);
+            if (body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("message", out var message))
+            {
+                return message.GetString() ?? e.ResponseBody;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return string.IsNullOrWhiteSpace(e.ResponseBody) ? e.StatusCode.ToString() : e.ResponseBody.Trim();
+    }
+
+    internal static bool IsEngineFault(Exception e) => e is HttpRequestException or IOException or SocketException or TimeoutException;
+
+    /// <summary>Runs an engine call, turning "the engine did not answer" into <see cref="ContainerRuntimeException"/>.</summary>
+    internal static async Task<T> Engine<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (IsEngineFault(e))
+        {
+            throw new ContainerRuntimeException($"The Docker engine did not answer: {e.Message}", e);
+        }
+    }
+
+    internal static async Task Engine(Func<Task> call) => await Engine(async () =>
+    {
+        await call();
+        return true;
+    });
+
+    /// <summary>Docker refuses limits above what the engine's machine has; the instance-type table may ask for more.</summary>
+    private async Task<ResourceLimits> CapAsync(ResourceLimits limits, CancellationToken ct)
+    {
+        if (_engineCapacity is null)
+        {
+            var info = await Engine(() => _client.System.GetSystemInfoAsync(ct));
+            _engineCapacity = new ResourceLimits(info.NCPU, info.MemTotal);
+        }
+
+        return new ResourceLimits(Math.Min(limits.Cpus, _engineCapacity.Cpus), Math.Min(limits.MemoryBytes, _engineCapacity.MemoryBytes));
+    }
+
+    private async Task<ImageInspectResponse?> TryInspectImageAsync(string image, CancellationToken ct)
+    {
+        try
+        {
+            return await Engine(() => _client.Images.InspectImageAsync(image, ct));
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task<NetworkResponse?> TryInspectNetworkAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            return await Engine(() => _client.Networks.InspectNetworkAsync(name, ct));
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task RemoveQuietlyAsync(string id)
+    {
+        try
+        {
+            await _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, CancellationToken.None);
+        }
+        catch (Exception e) when (e is DockerApiException || IsEngineFault(e))
+        {
+            LogCleanupFailed(_logger, e, id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Image} ({ImageId})")]
+    private static partial void LogPulled(ILogger logger, string image, string imageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pulling {Image} failed ({Error}); using the image already on the engine")]
+    private static partial void LogPullFailedUsingLocal(ILogger logger, string image, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started container {Name} ({ContainerId}) from {Image}")]
+    private static partial void LogStarted(ILogger logger, string name, string containerId, string image);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove container {ContainerId} after a failed start")]
+    private static partial void LogCleanupFailed(ILogger logger, Exception exception, string containerId);
+
+    /// <summary>Collects the pull's error: the engine reports most pull failures inside a 200 response stream, not as a status.</summary>
+    private sealed class PullProgress : IProgress<JSONMessage>
+    {
+        public string? Error { get; private set; }
+
+        public void Report(JSONMessage value)
+        {
+            if (value.Error?.Message is { Length: > 0 } message)
+            {
+                Error = message;
+            }
+            else if (value.ErrorMessage is { Length: > 0 } legacy)
+            {
+                Error = legacy;
+            }
+        }
+    }
+}
