@@ -42,6 +42,8 @@ public static class OrchestrationServiceCollectionExtensions
                     // A job's own lock and workspace guard against a second run; this only bounds how long Hangfire
                     // waits before it considers a job of a dead worker abandoned.
                     InvisibilityTimeout = TimeSpan.FromDays(29),
+                    // Held locks are renewed by a heartbeat; a dead worker's lock frees up after this.
+                    DistributedLockLifetime = TimeSpan.FromSeconds(10),
                 });
         });
 

@@ -48,7 +48,7 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
                 yield break;
             }
 
-            
+            request.ContinuationToken = page.NextContinuationToken;
         }
     }
 

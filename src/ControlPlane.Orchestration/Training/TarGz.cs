@@ -10,7 +10,23 @@ internal static class TarGz
     {
         await using var file = File.Create(archivePath);
         await using var gzip = new GZipStream(file, CompressionLevel.Fastest);
-        await using var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: false);
+        var entries = 0;
+        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            entries = await WriteEntriesAsync(tar, directory, cancellationToken);
+        }
+
+        if (entries == 0)
+        {
+            // TarWriter writes no end-of-archive records for an empty archive, which leaves no valid tar (and
+            // GZipStream no gzip header): an empty directory is two zero records, as tar(1) writes it.
+            await gzip.WriteAsync(new byte[2 * 512], cancellationToken);
+        }
+    }
+
+    private static async Task<int> WriteEntriesAsync(TarWriter tar, string directory, CancellationToken cancellationToken)
+    {
+        var entries = 0;
         foreach (var path in Directory.EnumerateFileSystemEntries(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Order(StringComparer.Ordinal))
         {
             var info = new FileInfo(path);
@@ -21,6 +37,9 @@ internal static class TarGz
             }
 
             await tar.WriteEntryAsync(path, Path.GetRelativePath(directory, path).Replace('\\', '/'), cancellationToken);
+            entries++;
         }
+
+        return entries;
     }
 }

@@ -35,6 +35,9 @@ internal sealed partial class TrainingJobWorkflow(
     private const string Host = "algo-1";
     private const int FailureReasonLength = 1024;
 
+    /// <summary>Longer than the storage's lock lifetime (see OrchestrationServiceCollectionExtensions).</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(25);
+
     private static readonly ResourceDescriptor Descriptor = ResourceCatalog.TrainingJob;
 
     /// <summary>The Hangfire entry point. Retries are the job's own (RetryStrategy), never Hangfire's.</summary>
@@ -42,11 +45,13 @@ internal sealed partial class TrainingJobWorkflow(
     [Queue("jobs")]
     public async Task RunAsync(string accountId, string name, CancellationToken cancellationToken)
     {
-        IDisposable? runLock;
+        // The connection carries the lock's heartbeat, so it lives as long as the lock. A lock left by a worker that
+        // died expires after the storage's lock lifetime; waiting longer than that lets a recovered job resume.
+        using var connection = hangfireStorage.GetConnection();
+        IDisposable runLock;
         try
         {
-            using var connection = hangfireStorage.GetConnection();
-            runLock = connection.AcquireDistributedLock($"training-job:{accountId}:{name}", TimeSpan.FromSeconds(1));
+            runLock = connection.AcquireDistributedLock($"training-job:{accountId}:{name}", LockWait);
         }
         catch (DistributedLockTimeoutException)
         {

@@ -55,6 +55,22 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         await LaunchAsync();
     }
 
+    /// <summary>kill -9 of the service alone, as a crash: the programs it started (Process-runtime jobs) live on.</summary>
+    public async Task CrashAndRestartAsync()
+    {
+        if (_process is not null)
+        {
+            Http.Dispose();
+            using var kill = Process.Start("kill", ["-KILL", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+            _process = null;
+        }
+
+        await LaunchAsync();
+    }
+
     public async Task StopAsync(bool kill = false)
     {
         if (_process is null)
