@@ -7,16 +7,22 @@ using ControlPlane.Api.Tests.Infrastructure;
 namespace ControlPlane.Api.Tests;
 
 /// <summary>
-/// Training jobs really run: on the Process runtime, a SageMaker-style training program reads its channels from the
-/// local object store and leaves model.tar.gz there, with SageMaker's statuses, metrics, failure reasons, stop and
-/// MaxRuntimeInSeconds semantics, and survives a kill -9 of the control plane.
+/// Training jobs really run: a SageMaker-style training program (deploy/test-images/scripted-trainer) reads its
+/// channels from the local object store and leaves model.tar.gz there, with SageMaker's statuses, metrics, failure
+/// reasons, stop and MaxRuntimeInSeconds semantics, and survives a kill -9 of the control plane. The same
+/// specification runs on each container runtime.
 /// </summary>
-public sealed class TrainingExecutionTests : IAsyncLifetime
+public abstract class TrainingExecutionTests : IAsyncLifetime
 {
-    private const string Image = "local/scripted-trainer:1";
-    private static readonly string Trainer = Path.Combine(AppContext.BaseDirectory, "wire", "trainers", "scripted_trainer.py");
+    protected static readonly string TrainerDirectory = Path.Combine(RepositoryPaths.Root, "deploy", "test-images", "scripted-trainer");
 
     private ServiceProcess _service = null!;
+
+    /// <summary>The TrainingImage jobs name.</summary>
+    protected abstract string Image { get; }
+
+    /// <summary>The service's runtime settings.</summary>
+    protected abstract string[] RuntimeArguments();
 
     private WireDoor Wire => new(_service.Http);
 
@@ -24,10 +30,7 @@ public sealed class TrainingExecutionTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _service = await ServiceProcess.StartAsync(
-            "--ControlPlane:Containers:Runtime", "process",
-            $"--ControlPlane:Containers:ProcessImages:{Image}=python3 {Trainer}",
-            "--ControlPlane:Orchestration:StopGracePeriod", "00:00:05");
+        _service = await ServiceProcess.StartAsync([.. RuntimeArguments(), "--ControlPlane:Orchestration:StopGracePeriod", "00:00:05"]);
         Seed("bucket/train/a.csv", "1,2\n");
         Seed("bucket/train/nested/b.csv", "3,4\n");
         Seed("bucket/validation/v.csv", "5,6\n");
@@ -180,7 +183,7 @@ public sealed class TrainingExecutionTests : IAsyncLifetime
         Assert.InRange(started["TrainingStartTime"]!.GetValue<double>() - started["CreationTime"]!.GetValue<double>(), 0, 1.0);
     }
 
-    private static JsonObject Job(string name, JsonObject hyperparameters)
+    private JsonObject Job(string name, JsonObject hyperparameters)
     {
         hyperparameters["print_env"] = "TRAINING_JOB_NAME";
         var request = Requests.TrainingJob(name);
@@ -250,5 +253,34 @@ public sealed class TrainingExecutionTests : IAsyncLifetime
         }
 
         throw new Xunit.Sdk.XunitException($"Training job {name} did not get there in time: {job?.ToJsonString()}\n{_service.Output}");
+    }
+}
+
+/// <summary>The training specification on the Process runtime: the image is mapped to the script run by python3.</summary>
+public sealed class ProcessRuntimeTrainingTests : TrainingExecutionTests
+{
+    protected override string Image => "local/scripted-trainer:1";
+
+    protected override string[] RuntimeArguments() =>
+    [
+        "--ControlPlane:Containers:Runtime", "process",
+        $"--ControlPlane:Containers:ProcessImages:{Image}=python3 {Path.Combine(TrainerDirectory, "scripted_trainer.py")}",
+    ];
+}
+
+/// <summary>
+/// The training specification on Docker: the image is built on our base image, pushed to the local registry
+/// (deploy/setup.sh starts it on 127.0.0.1:5000) and pulled by the service through its registry URI.
+/// </summary>
+public sealed class DockerRuntimeTrainingTests : TrainingExecutionTests
+{
+    private static readonly Lazy<Task> Published = new(() => TestImages.BuildAndPushAsync(TrainerDirectory, "127.0.0.1:5000/controlplane-tests/scripted-trainer:1"));
+
+    protected override string Image => "127.0.0.1:5000/controlplane-tests/scripted-trainer:1";
+
+    protected override string[] RuntimeArguments()
+    {
+        Published.Value.GetAwaiter().GetResult();
+        return ["--ControlPlane:Containers:Runtime", "docker"];
     }
 }

@@ -2,6 +2,7 @@ using ControlPlane.Application.Operations;
 using ControlPlane.Application.Persistence;
 using ControlPlane.Core.Lifecycle;
 using ControlPlane.Core.Resources;
+using ControlPlane.Orchestration.Runtimes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,11 +14,14 @@ namespace ControlPlane.Orchestration.Jobs;
 /// After a restart (or kill -9) no job is left stuck: every job still InProgress or Stopping is queued again. Its
 /// workflow re-attaches to the container if that still runs and finishes it normally; otherwise it starts the job
 /// afresh, or ends it Stopped when a stop was requested. A distributed lock keeps it from running twice.
+/// The container runtime is chosen here too, at start-up, so that the first job does not wait for it.
 /// </summary>
-internal sealed partial class JobRecovery(IServiceScopeFactory scopes, IJobLauncher launcher, ILogger<JobRecovery> logger) : BackgroundService
+internal sealed partial class JobRecovery(IServiceScopeFactory scopes, IJobLauncher launcher, IServiceProvider services, ILogger<JobRecovery> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        services.GetRequiredService<IContainerRuntime>();
+
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
         var active = await db.Resources.AsNoTracking()

@@ -134,7 +134,7 @@ internal sealed class DataStager(IObjectStore store)
     {
         // Paths are relative to the prefix up to its last '/': s3://b/train/ and s3://b/train/part both stage
         // train/part-1.csv as part-1.csv, as SageMaker does.
-        var directoryLength = prefix.Key.Length;
+        var directoryLength = prefix.Key.LastIndexOf('/') + 1;
         var objects = new List<(S3Location, string)>();
         await foreach (var entry in store.ListAsync(prefix, cancellationToken))
         {
