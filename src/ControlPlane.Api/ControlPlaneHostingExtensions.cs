@@ -9,10 +9,28 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace ControlPlane.Api;
 
+/// <summary>
+/// One build, three roles (<c>ControlPlane:Role</c>): <c>all</c> (the default) serves the API and runs jobs;
+/// <c>api</c> serves the API and leaves jobs to worker processes; <c>worker</c> runs jobs and serves only /health and
+/// the Hangfire dashboard. Processes of one deployment share the data directory (or, scaled out, the databases).
+/// </summary>
 internal static class ControlPlaneHostingExtensions
 {
+    private const string RoleKey = "ControlPlane:Role";
+
     public static WebApplicationBuilder AddControlPlane(this WebApplicationBuilder builder)
     {
+        var role = builder.Configuration[RoleKey] ?? "all";
+        if (role is not ("all" or "api" or "worker"))
+        {
+            throw new InvalidOperationException($"{RoleKey} must be all, api or worker, not '{role}'.");
+        }
+
+        if (role == "api")
+        {
+            builder.Configuration.AddInMemoryCollection([KeyValuePair.Create<string, string?>($"{OrchestrationOptions.SectionName}:RunWorkers", "false")]);
+        }
+
         builder.Services.AddControlPlaneApplication(builder.Configuration);
         if (!IsBuildTimeDocumentGeneration)
         {
@@ -36,12 +54,16 @@ internal static class ControlPlaneHostingExtensions
     {
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<FaultBarrierMiddleware>();
-        app.UseMiddleware<AwsJsonProtocolMiddleware>();
-        app.MapRestApi();
-        app.MapJobLogs();
+        if (app.Configuration[RoleKey] != "worker")
+        {
+            app.UseMiddleware<AwsJsonProtocolMiddleware>();
+            app.MapRestApi();
+            app.MapJobLogs();
+            app.MapControlPlaneOpenApi();
+        }
+
         app.UseHangfireDashboard("/hangfire", new DashboardOptions { DisplayStorageConnectionString = false });
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = DatabaseHealthCheck.WriteResponseAsync });
-        app.MapControlPlaneOpenApi();
         return app;
     }
 }

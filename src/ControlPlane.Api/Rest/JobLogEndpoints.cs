@@ -8,7 +8,7 @@ using ControlPlane.Orchestration.Jobs;
 namespace ControlPlane.Api.Rest;
 
 /// <summary>
-/// <c>GET /api/training-jobs/{name}/logs</c>: the container's stdout and stderr as text. With <c>follow=true</c> the
+/// <c>GET /api/training-jobs/{name}/logs</c> and <c>GET /api/processing-jobs/{name}/logs</c>: the container's stdout and stderr as text. With <c>follow=true</c> the
 /// response stays open and streams new lines until the job has ended, like <c>docker logs -f</c>.
 /// </summary>
 internal static class JobLogEndpoints
@@ -22,6 +22,12 @@ internal static class JobLogEndpoints
             .WithName("GetTrainingJobLogs")
             .WithTags("Training jobs")
             .WithSummary("The training container's stdout and stderr; follow=true streams until the job ends.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+        endpoints.MapGet("/api/processing-jobs/{name}/logs", (HttpContext context, string name, bool? follow, CancellationToken cancellationToken) =>
+                StreamAsync(context, ResourceCatalog.ProcessingJob, "processing-jobs", name, follow == true, cancellationToken))
+            .WithName("GetProcessingJobLogs")
+            .WithTags("Processing jobs")
+            .WithSummary("The processing container's stdout and stderr; follow=true streams until the job ends.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
         return endpoints;
     }

@@ -40,9 +40,12 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public int ProcessId => _process?.Id ?? 0;
 
-    public static async Task<ServiceProcess> StartAsync(params string[] extraArguments)
+    public static Task<ServiceProcess> StartAsync(params string[] extraArguments) =>
+        StartInAsync(Path.Combine(Path.GetTempPath(), "controlplane-tests", Guid.NewGuid().ToString("N")), extraArguments);
+
+    /// <summary>A service on a given data directory, which another service process may share.</summary>
+    public static async Task<ServiceProcess> StartInAsync(string dataDirectory, params string[] extraArguments)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "controlplane-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var service = new ServiceProcess(dataDirectory, extraArguments);
         await service.LaunchAsync();
@@ -109,7 +112,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
         catch (IOException)
         {
-            // A file still held open by a child process; the temp directory is cleaned by the OS.
+            // A file still held open by a child process, or a directory another service of the test removed.
         }
     }
 
