@@ -1,6 +1,7 @@
 using ControlPlane.Application;
 using ControlPlane.Application.Operations;
 using ControlPlane.Orchestration.Jobs;
+using ControlPlane.Orchestration.Processing;
 using ControlPlane.Orchestration.Runtimes;
 using ControlPlane.Orchestration.Storage;
 using ControlPlane.Orchestration.Training;
@@ -61,6 +62,7 @@ public static class OrchestrationServiceCollectionExtensions
         services.AddSingleton<JobWorkspace>();
         services.AddSingleton<JobDocuments>();
         services.AddTransient<TrainingJobWorkflow>();
+        services.AddTransient<ProcessingJobWorkflow>();
         services.AddSingleton<IJobLauncher, HangfireJobLauncher>();
         return services;
     }

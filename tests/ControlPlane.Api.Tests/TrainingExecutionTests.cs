@@ -173,6 +173,23 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Checkpoints_are_restored_before_the_program_starts_and_saved_back_to_S3()
+    {
+        var name = Requests.Unique("ckpt");
+        Seed($"bucket/ckpt/{name}/previous.ckpt", "earlier run");
+        var request = Job(name, new JsonObject { ["epochs"] = "2", ["checkpoint"] = "yes" });
+        request["CheckpointConfig"] = new JsonObject { ["S3Uri"] = $"s3://bucket/ckpt/{name}/" };
+
+        await Wire.InvokeAsync("CreateTrainingJob", request);
+        var job = await WaitForEndAsync(name);
+        var log = await _service.Http.GetStringAsync($"/api/training-jobs/{name}/logs");
+
+        Assert.Equal("Completed", job["TrainingJobStatus"]!.GetValue<string>());
+        Assert.Contains("checkpoints found=['previous.ckpt']", log, StringComparison.Ordinal);
+        Assert.Equal("1", File.ReadAllText(Path.Combine(Store, "bucket", "ckpt", name, "epoch-1.ckpt")));
+    }
+
+    [Fact]
     public async Task A_job_created_with_a_worker_starts_within_a_second()
     {
         var name = Requests.Unique("fast");

@@ -5,7 +5,8 @@ It follows the training contract: reads /opt/ml/input/config/*.json and /opt/ml/
 receives SIGTERM. On the Process runtime /opt/ml is $CONTROLPLANE_ML_ROOT.
 
 Hyperparameters: epochs, sleep (seconds per epoch), fail (a failure message: exit 3), exit_code (exit without a
-failure file), print_env (the name of an environment variable to print).
+failure file), print_env (the name of an environment variable to print), checkpoint (write one file per epoch to
+/opt/ml/checkpoints).
 """
 import json
 import os
@@ -40,7 +41,14 @@ for channel in sorted(channels):
 if "print_env" in hyperparameters:
     print(f"env {hyperparameters['print_env']}={os.environ.get(hyperparameters['print_env'])}", flush=True)
 
+checkpoints = os.path.join(ROOT, "checkpoints")
+if os.path.isdir(checkpoints):
+    print(f"checkpoints found={sorted(os.listdir(checkpoints))}", flush=True)
+
 for epoch in range(int(hyperparameters.get("epochs", "3"))):
+    if "checkpoint" in hyperparameters:
+        with open(os.path.join(checkpoints, f"epoch-{epoch}.ckpt"), "w") as checkpoint:
+            checkpoint.write(str(epoch))
     print(f"[{epoch}]\ttrain-loss:{1.0 / (epoch + 1):.4f}\tvalidation-loss:{2.0 / (epoch + 1):.4f}", flush=True)
     time.sleep(float(hyperparameters.get("sleep", "0")))
 

@@ -1,5 +1,6 @@
 using ControlPlane.Application.Operations;
 using ControlPlane.Core.Resources;
+using ControlPlane.Orchestration.Processing;
 using ControlPlane.Orchestration.Training;
 using Hangfire;
 
@@ -13,6 +14,10 @@ internal sealed class HangfireJobLauncher(IBackgroundJobClient jobs) : IJobLaunc
         if (kind == ResourceKind.TrainingJob)
         {
             jobs.Enqueue<TrainingJobWorkflow>(workflow => workflow.RunAsync(accountId, name, CancellationToken.None));
+        }
+        else if (kind == ResourceKind.ProcessingJob)
+        {
+            jobs.Enqueue<ProcessingJobWorkflow>(workflow => workflow.RunAsync(accountId, name, CancellationToken.None));
         }
 
         return Task.CompletedTask;

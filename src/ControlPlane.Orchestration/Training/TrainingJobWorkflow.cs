@@ -38,6 +38,9 @@ internal sealed partial class TrainingJobWorkflow(
     /// <summary>Longer than the storage's lock lifetime (see OrchestrationServiceCollectionExtensions).</summary>
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(25);
 
+    /// <summary>How often /opt/ml/checkpoints is copied to CheckpointConfig.S3Uri while the job runs.</summary>
+    private static readonly TimeSpan CheckpointSyncInterval = TimeSpan.FromSeconds(10);
+
     private static readonly ResourceDescriptor Descriptor = ResourceCatalog.TrainingJob;
 
     /// <summary>The Hangfire entry point. Retries are the job's own (RetryStrategy), never Hangfire's.</summary>
@@ -141,6 +144,17 @@ internal sealed partial class TrainingJobWorkflow(
             }
         }
 
+        if (Checkpoints.From(document, job) is { } checkpoints)
+        {
+            // Resuming: what an earlier run saved is back under the checkpoint directory before the program starts.
+            Directory.CreateDirectory(checkpoints.HostPath);
+            var restored = await stager.StageAsync(new S3DataSource(checkpoints.Uri, S3DataType.S3Prefix, S3DataDistribution.FullyReplicated), checkpoints.HostPath, Shard.Single, cancellationToken);
+            if (!restored.Succeeded)
+            {
+                return Core.Errors.ApiError.Validation($"ClientError: Checkpoints at {checkpoints.Uri}: {restored.Error!.Message}");
+            }
+        }
+
         await TrainingConfigFiles.WriteAsync(job.ConfigDirectory, document, Host, [Host], cancellationToken);
 
         await TransitionAsync(job, TrainingSecondaryStatus.Training, "Downloading the training image", cancellationToken);
@@ -213,7 +227,9 @@ internal sealed partial class TrainingJobWorkflow(
             Entrypoint: entrypoint,
             Arguments: arguments,
             Environment: environment,
-            Mounts: [new VolumeMount(job.MlRoot, "/opt/ml", ReadOnly: false)],
+            Mounts: Checkpoints.From(document, job) is { InsideMlRoot: false } checkpoints
+                ? [new VolumeMount(job.MlRoot, "/opt/ml", ReadOnly: false), new VolumeMount(checkpoints.HostPath, checkpoints.LocalPath, ReadOnly: false)]
+                : [new VolumeMount(job.MlRoot, "/opt/ml", ReadOnly: false)],
             Network: null,
             Hostname: Host,
             Limits: ResourceLimits.ForInstanceType(instanceType),
@@ -241,9 +257,17 @@ internal sealed partial class TrainingJobWorkflow(
         var maxRuntime = TimeSpan.FromSeconds(document.GetObject("StoppingCondition")?.GetInt("MaxRuntimeInSeconds") ?? 86400);
         var startedAt = Timestamps.FromEpochSeconds(document.GetDouble("TrainingStartTime") ?? Timestamps.ToEpochSeconds(time.GetUtcNow()));
         var stopReason = (string?)null;
+        var checkpoints = Checkpoints.From(document, job);
+        var lastCheckpointSync = time.GetUtcNow();
 
         while (!exit.IsCompleted)
         {
+            if (checkpoints is not null && time.GetUtcNow() - lastCheckpointSync >= CheckpointSyncInterval)
+            {
+                await stager.UploadDirectoryAsync(checkpoints.HostPath, checkpoints.Uri, cancellationToken);
+                lastCheckpointSync = time.GetUtcNow();
+            }
+
             await Task.WhenAny(exit, Task.Delay(options.Value.StopPollInterval, time, cancellationToken));
             if (exit.IsCompleted)
             {
@@ -332,6 +356,16 @@ internal sealed partial class TrainingJobWorkflow(
     /// <summary>/opt/ml/model and /opt/ml/output/data go to S3 after success, and after a stop so SIGTERM handlers can save work.</summary>
     private async Task UploadAsync(JobContext job, JsonObject document, Outcome outcome, CancellationToken cancellationToken)
     {
+        // Checkpoints are kept whatever the outcome: they are what a retry or a new job resumes from.
+        if (Checkpoints.From(document, job) is { } checkpoints)
+        {
+            var synced = await stager.UploadDirectoryAsync(checkpoints.HostPath, checkpoints.Uri, cancellationToken);
+            if (!synced.Succeeded && outcome.Status != JobStatus.Failed)
+            {
+                outcome.FailUpload($"ClientError: Uploading checkpoints to {checkpoints.Uri} failed: {synced.Error!.Message}");
+            }
+        }
+
         if (outcome.Status == JobStatus.Failed)
         {
             return;
@@ -453,6 +487,23 @@ internal sealed partial class TrainingJobWorkflow(
         public string ContainerIdPath => Path.Combine(Root, "container.id");
 
         public string LogPath => Path.Combine(Root, "algo-1.log");
+    }
+
+    /// <summary>CheckpointConfig: the S3 prefix, the path the program sees and the host directory behind it.</summary>
+    private sealed record Checkpoints(S3Location Uri, string LocalPath, string HostPath, bool InsideMlRoot)
+    {
+        public static Checkpoints? From(JsonObject document, JobContext job)
+        {
+            if (document.GetObject("CheckpointConfig") is not { } config || S3Location.Parse(config.GetString("S3Uri")!) is not { Succeeded: true } uri)
+            {
+                return null;
+            }
+
+            var localPath = (config.GetString("LocalPath") ?? "/opt/ml/checkpoints").TrimEnd('/');
+            var inside = localPath.StartsWith("/opt/ml/", StringComparison.Ordinal) && !localPath.Split('/').Contains("..");
+            var hostPath = inside ? Path.Combine(job.MlRoot, localPath["/opt/ml/".Length..]) : Path.Combine(job.Root, "checkpoints");
+            return new Checkpoints(uri.Value!, localPath, hostPath, inside);
+        }
     }
 
     /// <summary>How a run ends: primary and secondary status, the final message and any failure reason.</summary>
