@@ -31,6 +31,7 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _service = await ServiceProcess.StartAsync([.. RuntimeArguments(), "--ControlPlane:Orchestration:StopGracePeriod", "00:00:05"]);
+        await _service.WaitForOutputAsync("all the dispatchers started", TimeSpan.FromSeconds(60));
         Seed("bucket/train/a.csv", "1,2\n");
         Seed("bucket/train/nested/b.csv", "3,4\n");
         Seed("bucket/validation/v.csv", "5,6\n");
@@ -282,7 +283,7 @@ public sealed class ProcessRuntimeTrainingTests : TrainingExecutionTests
     protected override string[] RuntimeArguments() =>
     [
         "--ControlPlane:Containers:Runtime", "process",
-        $"--ControlPlane:Containers:ProcessImages:{Image}=python3 {Path.Combine(TrainerDirectory, "scripted_trainer.py")}",
+        $"--ControlPlane:Containers:ProcessImages:{Image}=/usr/bin/python3 {Path.Combine(TrainerDirectory, "scripted_trainer.py")}",
     ];
 }
 

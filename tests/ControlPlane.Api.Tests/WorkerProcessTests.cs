@@ -12,7 +12,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
     private string[] Runtime =>
     [
         "--ControlPlane:Containers:Runtime", "process",
-        $"--ControlPlane:Containers:ProcessImages:local/scripted-trainer:1=python3 {Path.Combine(RepositoryPaths.Root, "deploy", "test-images", "scripted-trainer", "scripted_trainer.py")}",
+        $"--ControlPlane:Containers:ProcessImages:local/scripted-trainer:1=/usr/bin/python3 {Path.Combine(RepositoryPaths.Root, "deploy", "test-images", "scripted-trainer", "scripted_trainer.py")}",
     ];
 
     public async Task InitializeAsync() => _api = await ServiceProcess.StartInAsync(_dataDirectory, ["--ControlPlane:Role", "api", .. Runtime]);

@@ -40,6 +40,21 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public int ProcessId => _process?.Id ?? 0;
 
+    /// <summary>Waits until the service has printed <paramref name="text"/> (for instance, that its job workers run).</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The service did not print '{text}':\n{Output}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public static Task<ServiceProcess> StartAsync(params string[] extraArguments) =>
         StartInAsync(Path.Combine(Path.GetTempPath(), "controlplane-tests", Guid.NewGuid().ToString("N")), extraArguments);
 
