@@ -61,6 +61,7 @@ public static class OrchestrationServiceCollectionExtensions
 
         services.AddSingleton<JobWorkspace>();
         services.AddSingleton<JobDocuments>();
+        services.AddSingleton<ContainerJobSupervisor>();
         services.AddTransient<TrainingJobWorkflow>();
         services.AddTransient<ProcessingJobWorkflow>();
         services.AddSingleton<IJobLauncher, HangfireJobLauncher>();

@@ -8,9 +8,7 @@ using ControlPlane.Orchestration.Jobs;
 using ControlPlane.Orchestration.Runtimes;
 using ControlPlane.Orchestration.Storage;
 using Hangfire;
-using Hangfire.Storage;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Orchestration.Processing;
 
@@ -29,11 +27,10 @@ namespace ControlPlane.Orchestration.Processing;
 internal sealed partial class ProcessingJobWorkflow(
     JobDocuments documents,
     IContainerRuntime runtime,
+    ContainerJobSupervisor supervisor,
     DataStager stager,
     IObjectStore store,
     JobWorkspace workspace,
-    JobStorage hangfireStorage,
-    IOptions<OrchestrationOptions> options,
     TimeProvider time,
     ILogger<ProcessingJobWorkflow> logger)
 {
@@ -43,9 +40,6 @@ internal sealed partial class ProcessingJobWorkflow(
     private const string ContainerMlRoot = "/opt/ml";
     private const int ReasonLength = 1024;
 
-    /// <summary>Longer than the storage's lock lifetime (see OrchestrationServiceCollectionExtensions).</summary>
-    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(25);
-
     private static readonly ResourceDescriptor Descriptor = ResourceCatalog.ProcessingJob;
 
     /// <summary>The Hangfire entry point. Hangfire never retries a processing job.</summary>
@@ -53,23 +47,9 @@ internal sealed partial class ProcessingJobWorkflow(
     [Queue("jobs")]
     public async Task RunAsync(string accountId, string name, CancellationToken cancellationToken)
     {
-        // The connection carries the lock's heartbeat, so it lives as long as the lock (see TrainingJobWorkflow).
-        using var connection = hangfireStorage.GetConnection();
-        IDisposable runLock;
-        try
-        {
-            runLock = connection.AcquireDistributedLock($"processing-job:{accountId}:{name}", LockWait);
-        }
-        catch (DistributedLockTimeoutException)
-        {
-            LogAlreadyRunning(logger, name);
-            return;
-        }
-
-        using (runLock)
-        {
-            await RunLockedAsync(new JobContext(accountId, name, workspace.Root(KindSegment, accountId, name)), cancellationToken);
-        }
+        await supervisor.RunExclusiveAsync(
+            $"processing-job:{accountId}:{name}",
+            () => RunLockedAsync(new JobContext(accountId, name, workspace.Root(KindSegment, accountId, name)), cancellationToken));
     }
 
     private async Task RunLockedAsync(JobContext job, CancellationToken cancellationToken)
@@ -86,7 +66,7 @@ internal sealed partial class ProcessingJobWorkflow(
             return;
         }
 
-        var handle = await AttachAsync(job, cancellationToken);
+        var handle = await supervisor.AttachAsync(job.ContainerIdPath, cancellationToken);
         if (handle is null)
         {
             var started = await PrepareAndStartAsync(job, document, cancellationToken);
@@ -112,22 +92,6 @@ internal sealed partial class ProcessingJobWorkflow(
             await FinishAsync(job, outcome, cancellationToken);
             await handle.RemoveAsync(CancellationToken.None);
         }
-    }
-
-    private async Task<IContainerHandle?> AttachAsync(JobContext job, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(job.ContainerIdPath))
-        {
-            return null;
-        }
-
-        var handle = await runtime.TryAttachAsync(await File.ReadAllTextAsync(job.ContainerIdPath, cancellationToken), cancellationToken);
-        if (handle is not null)
-        {
-            LogReattached(logger, job.Name, handle.Id);
-        }
-
-        return handle;
     }
 
     private async Task<Result<IContainerHandle>> PrepareAndStartAsync(JobContext job, JsonObject document, CancellationToken cancellationToken)
@@ -310,82 +274,48 @@ internal sealed partial class ProcessingJobWorkflow(
     /// <summary>Copies the log and ends the container on StopProcessingJob or when MaxRuntimeInSeconds runs out.</summary>
     private async Task<Outcome> SuperviseAsync(JobContext job, JsonObject document, IContainerHandle handle, CancellationToken cancellationToken)
     {
-        using var logCopy = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var logTask = CopyLogAsync(job, handle, logCopy.Token);
-        var exit = handle.WaitForExitAsync(cancellationToken);
         var maxRuntimeSeconds = document.GetObject("StoppingCondition")?.GetInt("MaxRuntimeInSeconds") ?? 86400;
         var startedAt = Timestamps.FromEpochSeconds(document.GetDouble("ProcessingStartTime") ?? Timestamps.ToEpochSeconds(time.GetUtcNow()));
-        Outcome? stopped = null;
 
-        while (!exit.IsCompleted)
+        async Task<StopRequest?> CheckStopAsync(CancellationToken token)
         {
-            await Task.WhenAny(exit, Task.Delay(options.Value.StopPollInterval, time, cancellationToken));
-            if (exit.IsCompleted)
-            {
-                break;
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            var current = await documents.ReadAsync(Descriptor, job.AccountId, job.Name, cancellationToken);
+            var current = await documents.ReadAsync(Descriptor, job.AccountId, job.Name, token);
             if (current?.GetString(StatusMember) == JobStatus.Stopping)
             {
-                stopped = Outcome.Stopped();
+                return new StopRequest(JobStatus.Stopped);
             }
-            else if (time.GetUtcNow() - startedAt >= TimeSpan.FromSeconds(maxRuntimeSeconds))
+
+            if (time.GetUtcNow() - startedAt < TimeSpan.FromSeconds(maxRuntimeSeconds))
             {
-                stopped = Outcome.Stopped($"MaxRuntimeExceeded: The processing job ran longer than MaxRuntimeInSeconds ({maxRuntimeSeconds}) and was stopped.");
-                await documents.UpdateAsync(Descriptor, job.AccountId, job.Name, (d, _) =>
+                return null;
+            }
+
+            await documents.UpdateAsync(Descriptor, job.AccountId, job.Name, (d, _) =>
+            {
+                if (d.GetString(StatusMember) != JobStatus.InProgress)
                 {
-                    if (d.GetString(StatusMember) != JobStatus.InProgress)
-                    {
-                        return false;
-                    }
+                    return false;
+                }
 
-                    d[StatusMember] = JobStatus.Stopping;
-                    return true;
-                }, cancellationToken);
-            }
-
-            if (stopped is not null)
-            {
-                await handle.StopAsync(options.Value.StopGracePeriod, cancellationToken);
-                break;
-            }
+                d[StatusMember] = JobStatus.Stopping;
+                return true;
+            }, token);
+            return new StopRequest($"MaxRuntimeExceeded: The processing job ran longer than MaxRuntimeInSeconds ({maxRuntimeSeconds}) and was stopped.");
         }
 
-        var exitCode = await exit;
-        await logTask.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-        await logCopy.CancelAsync();
-
-        if (stopped is not null)
+        var exit = await supervisor.SuperviseAsync(handle, job.LogPath, onLine: null, CheckStopAsync, cancellationToken);
+        if (exit.StoppedBy is { } stop)
         {
-            return stopped;
+            return stop.Reason == JobStatus.Stopped ? Outcome.Stopped() : Outcome.Stopped(stop.Reason);
         }
 
-        if (exitCode == 0)
+        if (exit.ExitCode == 0)
         {
             return Outcome.Completed();
         }
 
         var tail = await handle.TailLogAsync(10, CancellationToken.None);
-        return Outcome.Failed($"AlgorithmError: The processing container exited with code {exitCode}. Last log lines: {string.Join(" | ", tail)}");
-    }
-
-    private static async Task CopyLogAsync(JobContext job, IContainerHandle handle, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var log = new FileStream(job.LogPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
-            await using var writer = new StreamWriter(log, new UTF8Encoding(false)) { AutoFlush = true };
-            await foreach (var line in handle.FollowLogAsync(cancellationToken))
-            {
-                await writer.WriteLineAsync(line.AsMemory(), cancellationToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The job ended; the log has what the container wrote.
-        }
+        return Outcome.Failed($"AlgorithmError: The processing container exited with code {exit.ExitCode}. Last log lines: {string.Join(" | ", tail)}");
     }
 
     /// <summary>Every S3Output's LocalPath goes to its S3Uri (keys relative to the directory). Returns a failure reason.</summary>
@@ -481,12 +411,6 @@ internal sealed partial class ProcessingJobWorkflow(
     }
 
     private static string Truncate(string text) => text.Length <= ReasonLength ? text : text[..ReasonLength];
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Processing job {Name} is already being run by another worker")]
-    private static partial void LogAlreadyRunning(ILogger logger, string name);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Processing job {Name} re-attached to container {ContainerId}")]
-    private static partial void LogReattached(ILogger logger, string name, string containerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Processing job {Name} ended {Status}")]
     private static partial void LogFinished(ILogger logger, string name, string status);

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using ControlPlane.Application.Operations;
 using ControlPlane.Core.Documents;
@@ -7,9 +6,7 @@ using ControlPlane.Orchestration.Jobs;
 using ControlPlane.Orchestration.Runtimes;
 using ControlPlane.Orchestration.Storage;
 using Hangfire;
-using Hangfire.Storage;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Orchestration.Training;
 
@@ -18,25 +15,21 @@ namespace ControlPlane.Orchestration.Training;
 /// object store) → Training (the image pulled and run with <c>train</c>) → Uploading (model.tar.gz, output.tar.gz) →
 /// Completed, or Failed, Stopped, MaxRuntimeExceeded. Every step is written to the job's document as it happens.
 /// The container id is kept in the job's workspace, so a worker that dies mid-job is replaced by one that re-attaches
-/// to the running container instead of starting it again; a distributed lock keeps two workers off one job.
+/// to the running container instead of starting it again (see <see cref="ContainerJobSupervisor"/>).
 /// </summary>
 internal sealed partial class TrainingJobWorkflow(
     JobDocuments documents,
     IContainerRuntime runtime,
+    ContainerJobSupervisor supervisor,
     DataStager stager,
     IObjectStore store,
     JobWorkspace workspace,
-    JobStorage hangfireStorage,
-    IOptions<OrchestrationOptions> options,
     TimeProvider time,
     ILogger<TrainingJobWorkflow> logger)
 {
     public const string KindSegment = "training-jobs";
     private const string Host = "algo-1";
     private const int FailureReasonLength = 1024;
-
-    /// <summary>Longer than the storage's lock lifetime (see OrchestrationServiceCollectionExtensions).</summary>
-    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(25);
 
     /// <summary>How often /opt/ml/checkpoints is copied to CheckpointConfig.S3Uri while the job runs.</summary>
     private static readonly TimeSpan CheckpointSyncInterval = TimeSpan.FromSeconds(10);
@@ -48,24 +41,9 @@ internal sealed partial class TrainingJobWorkflow(
     [Queue("jobs")]
     public async Task RunAsync(string accountId, string name, CancellationToken cancellationToken)
     {
-        // The connection carries the lock's heartbeat, so it lives as long as the lock. A lock left by a worker that
-        // died expires after the storage's lock lifetime; waiting longer than that lets a recovered job resume.
-        using var connection = hangfireStorage.GetConnection();
-        IDisposable runLock;
-        try
-        {
-            runLock = connection.AcquireDistributedLock($"training-job:{accountId}:{name}", LockWait);
-        }
-        catch (DistributedLockTimeoutException)
-        {
-            LogAlreadyRunning(logger, name);
-            return;
-        }
-
-        using (runLock)
-        {
-            await RunLockedAsync(new JobContext(accountId, name, workspace.Root(KindSegment, accountId, name)), cancellationToken);
-        }
+        await supervisor.RunExclusiveAsync(
+            $"training-job:{accountId}:{name}",
+            () => RunLockedAsync(new JobContext(accountId, name, workspace.Root(KindSegment, accountId, name)), cancellationToken));
     }
 
     private async Task RunLockedAsync(JobContext job, CancellationToken cancellationToken)
@@ -82,7 +60,7 @@ internal sealed partial class TrainingJobWorkflow(
             return;
         }
 
-        var handle = await AttachAsync(job, cancellationToken);
+        var handle = await supervisor.AttachAsync(job.ContainerIdPath, cancellationToken);
         if (handle is null)
         {
             var started = await PrepareAndStartAsync(job, document, cancellationToken);
@@ -102,22 +80,6 @@ internal sealed partial class TrainingJobWorkflow(
             await FinishAsync(job, outcome, cancellationToken);
             await handle.RemoveAsync(CancellationToken.None);
         }
-    }
-
-    private async Task<IContainerHandle?> AttachAsync(JobContext job, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(job.ContainerIdPath))
-        {
-            return null;
-        }
-
-        var handle = await runtime.TryAttachAsync(await File.ReadAllTextAsync(job.ContainerIdPath, cancellationToken), cancellationToken);
-        if (handle is not null)
-        {
-            LogReattached(logger, job.Name, handle.Id);
-        }
-
-        return handle;
     }
 
     private async Task<Core.Errors.Result<IContainerHandle>> PrepareAndStartAsync(JobContext job, JsonObject document, CancellationToken cancellationToken)
@@ -251,62 +213,48 @@ internal sealed partial class TrainingJobWorkflow(
     private async Task<Outcome> SuperviseAsync(JobContext job, JsonObject document, IContainerHandle handle, CancellationToken cancellationToken)
     {
         var metrics = new MetricCollector(document);
-        using var logCopy = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var logTask = CopyLogAsync(job, handle, metrics, logCopy.Token);
-        var exit = handle.WaitForExitAsync(cancellationToken);
         var maxRuntime = TimeSpan.FromSeconds(document.GetObject("StoppingCondition")?.GetInt("MaxRuntimeInSeconds") ?? 86400);
         var startedAt = Timestamps.FromEpochSeconds(document.GetDouble("TrainingStartTime") ?? Timestamps.ToEpochSeconds(time.GetUtcNow()));
-        var stopReason = (string?)null;
         var checkpoints = Checkpoints.From(document, job);
         var lastCheckpointSync = time.GetUtcNow();
 
-        while (!exit.IsCompleted)
+        async Task<StopRequest?> CheckStopAsync(CancellationToken token)
         {
             if (checkpoints is not null && time.GetUtcNow() - lastCheckpointSync >= CheckpointSyncInterval)
             {
-                await stager.UploadDirectoryAsync(checkpoints.HostPath, checkpoints.Uri, cancellationToken);
+                await stager.UploadDirectoryAsync(checkpoints.HostPath, checkpoints.Uri, token);
                 lastCheckpointSync = time.GetUtcNow();
             }
 
-            await Task.WhenAny(exit, Task.Delay(options.Value.StopPollInterval, time, cancellationToken));
-            if (exit.IsCompleted)
+            var current = await documents.ReadAsync(Descriptor, job.AccountId, job.Name, token);
+            if (current?.GetString("TrainingJobStatus") == JobStatus.Stopping)
             {
-                break;
+                return new StopRequest(TrainingSecondaryStatus.Stopped);
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            var current = await documents.ReadAsync(Descriptor, job.AccountId, job.Name, cancellationToken);
-            stopReason = current?.GetString("TrainingJobStatus") == JobStatus.Stopping ? TrainingSecondaryStatus.Stopped
-                : time.GetUtcNow() - startedAt >= maxRuntime ? TrainingSecondaryStatus.MaxRuntimeExceeded
-                : null;
-            if (stopReason is not null)
+            if (time.GetUtcNow() - startedAt < maxRuntime)
             {
-                if (stopReason == TrainingSecondaryStatus.MaxRuntimeExceeded)
-                {
-                    await documents.UpdateAsync(Descriptor, job.AccountId, job.Name, (d, now) =>
-                    {
-                        d["TrainingJobStatus"] = JobStatus.Stopping;
-                        SecondaryStatusHistory.Enter(d, TrainingSecondaryStatus.Stopping, "Stopping the training job", now);
-                        return true;
-                    }, cancellationToken);
-                }
-
-                await handle.StopAsync(options.Value.StopGracePeriod, cancellationToken);
-                break;
+                return null;
             }
+
+            await documents.UpdateAsync(Descriptor, job.AccountId, job.Name, (d, now) =>
+            {
+                d["TrainingJobStatus"] = JobStatus.Stopping;
+                SecondaryStatusHistory.Enter(d, TrainingSecondaryStatus.Stopping, "Stopping the training job", now);
+                return true;
+            }, token);
+            return new StopRequest(TrainingSecondaryStatus.MaxRuntimeExceeded);
         }
 
-        var exitCode = await exit;
-        await logTask.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-        await logCopy.CancelAsync();
+        var exit = await supervisor.SuperviseAsync(handle, job.LogPath, metrics.Observe, CheckStopAsync, cancellationToken);
         await SaveMetricsAsync(job, metrics, cancellationToken);
 
-        if (stopReason is not null)
+        if (exit.StoppedBy is { } stop)
         {
-            return stopReason == TrainingSecondaryStatus.MaxRuntimeExceeded ? Outcome.MaxRuntimeExceeded() : Outcome.Stopped();
+            return stop.Reason == TrainingSecondaryStatus.MaxRuntimeExceeded ? Outcome.MaxRuntimeExceeded() : Outcome.Stopped();
         }
 
-        if (exitCode == 0)
+        if (exit.ExitCode == 0)
         {
             return Outcome.Completed();
         }
@@ -316,28 +264,10 @@ internal sealed partial class TrainingJobWorkflow(
         if (reason.Length == 0)
         {
             var tail = await handle.TailLogAsync(10, CancellationToken.None);
-            reason = $"AlgorithmError: The training container exited with code {exitCode}. Last log lines: {string.Join(" | ", tail)}";
+            reason = $"AlgorithmError: The training container exited with code {exit.ExitCode}. Last log lines: {string.Join(" | ", tail)}";
         }
 
         return Outcome.Failed(reason);
-    }
-
-    private async Task CopyLogAsync(JobContext job, IContainerHandle handle, MetricCollector metrics, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var log = new FileStream(job.LogPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
-            await using var writer = new StreamWriter(log, new UTF8Encoding(false)) { AutoFlush = true };
-            await foreach (var line in handle.FollowLogAsync(cancellationToken))
-            {
-                await writer.WriteLineAsync(line.AsMemory(), cancellationToken);
-                metrics.Observe(line, time.GetUtcNow());
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The job ended; the log has what the container wrote.
-        }
     }
 
     private async Task SaveMetricsAsync(JobContext job, MetricCollector metrics, CancellationToken cancellationToken)
@@ -462,12 +392,6 @@ internal sealed partial class TrainingJobWorkflow(
         }, cancellationToken);
         LogFinished(logger, job.Name, outcome.Status);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Training job {Name} is already being run by another worker")]
-    private static partial void LogAlreadyRunning(ILogger logger, string name);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Training job {Name} re-attached to container {ContainerId}")]
-    private static partial void LogReattached(ILogger logger, string name, string containerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training job {Name} ended {Status}")]
     private static partial void LogFinished(ILogger logger, string name, string status);
