@@ -48,6 +48,9 @@ public readonly struct Result<T>
 
     public bool Succeeded => Error is null;
 
+    /// <summary>A success; the conversion operators cannot take an interface-typed value.</summary>
+    public static Result<T> Success(T value) => new(value, null);
+
     public static implicit operator Result<T>(T value) => new(value, null);
 
     public static implicit operator Result<T>(ApiError error) => new(default, error);

@@ -1,4 +1,5 @@
 using System.Text;
+using ControlPlane.Core.Errors;
 using ControlPlane.Orchestration.Runtimes;
 using Hangfire;
 using Hangfire.Storage;
@@ -53,8 +54,27 @@ internal sealed partial class ContainerJobSupervisor(
         }
     }
 
-    /// <summary>The container an earlier worker started for this job (its id is kept at <paramref name="containerIdPath"/>), if it still exists.</summary>
-    public async Task<IContainerHandle?> AttachAsync(string containerIdPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// The job's container: the one an earlier worker started (its id is kept at <paramref name="containerIdPath"/>)
+    /// if it still exists, else a new one from <paramref name="start"/>, whose id is then kept there.
+    /// </summary>
+    public async Task<Result<IContainerHandle>> AttachOrStartAsync(string containerIdPath, Func<Task<Result<IContainerHandle>>> start, CancellationToken cancellationToken)
+    {
+        if (await AttachAsync(containerIdPath, cancellationToken) is { } attached)
+        {
+            return Result<IContainerHandle>.Success(attached);
+        }
+
+        var started = await start();
+        if (started.Succeeded)
+        {
+            await File.WriteAllTextAsync(containerIdPath, started.Value!.Id, cancellationToken);
+        }
+
+        return started;
+    }
+
+    private async Task<IContainerHandle?> AttachAsync(string containerIdPath, CancellationToken cancellationToken)
     {
         if (!File.Exists(containerIdPath))
         {

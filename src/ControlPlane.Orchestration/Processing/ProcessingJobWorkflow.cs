@@ -66,18 +66,14 @@ internal sealed partial class ProcessingJobWorkflow(
             return;
         }
 
-        var handle = await supervisor.AttachAsync(job.ContainerIdPath, cancellationToken);
-        if (handle is null)
+        var container = await supervisor.AttachOrStartAsync(job.ContainerIdPath, () => PrepareAndStartAsync(job, document, cancellationToken), cancellationToken);
+        if (!container.Succeeded)
         {
-            var started = await PrepareAndStartAsync(job, document, cancellationToken);
-            if (!started.Succeeded)
-            {
-                await FinishAsync(job, Outcome.Failed(started.Error!.Message), cancellationToken);
-                return;
-            }
-
-            handle = started.Value!;
+            await FinishAsync(job, Outcome.Failed(container.Error!.Message), cancellationToken);
+            return;
         }
+
+        var handle = container.Value!;
 
         await using (handle)
         {
@@ -158,13 +154,7 @@ internal sealed partial class ProcessingJobWorkflow(
             return ApiError.Validation($"ClientError: The processing image {image} could not be pulled: {pulled.Error!.Message}");
         }
 
-        var started = await runtime.StartAsync(ContainerSpecFor(job, document, image), cancellationToken);
-        if (started.Succeeded)
-        {
-            await File.WriteAllTextAsync(job.ContainerIdPath, started.Value!.Id, cancellationToken);
-        }
-
-        return started;
+        return await runtime.StartAsync(ContainerSpecFor(job, document, image), cancellationToken);
     }
 
     private async Task<Result<bool>> StageInputAsync(JobContext job, JsonObject input, CancellationToken cancellationToken)

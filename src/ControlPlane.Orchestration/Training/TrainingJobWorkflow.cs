@@ -60,18 +60,14 @@ internal sealed partial class TrainingJobWorkflow(
             return;
         }
 
-        var handle = await supervisor.AttachAsync(job.ContainerIdPath, cancellationToken);
-        if (handle is null)
+        var container = await supervisor.AttachOrStartAsync(job.ContainerIdPath, () => PrepareAndStartAsync(job, document, cancellationToken), cancellationToken);
+        if (!container.Succeeded)
         {
-            var started = await PrepareAndStartAsync(job, document, cancellationToken);
-            if (!started.Succeeded)
-            {
-                await FinishAsync(job, Outcome.Failed(started.Error!.Message), cancellationToken);
-                return;
-            }
-
-            handle = started.Value!;
+            await FinishAsync(job, Outcome.Failed(container.Error!.Message), cancellationToken);
+            return;
         }
+
+        var handle = container.Value!;
 
         await using (handle)
         {
@@ -129,13 +125,7 @@ internal sealed partial class TrainingJobWorkflow(
         }
 
         await TransitionAsync(job, TrainingSecondaryStatus.Training, "Training image download completed. Training in progress.", cancellationToken);
-        var started = await runtime.StartAsync(ContainerSpecFor(job, document, image), cancellationToken);
-        if (started.Succeeded)
-        {
-            await File.WriteAllTextAsync(job.ContainerIdPath, started.Value!.Id, cancellationToken);
-        }
-
-        return started;
+        return await runtime.StartAsync(ContainerSpecFor(job, document, image), cancellationToken);
     }
 
     private async Task<Core.Errors.Result<bool>> StageChannelAsync(JobContext job, JsonObject channel, CancellationToken cancellationToken)
