@@ -487,6 +487,33 @@ public class ResourceDocumentsTests
         Assert.Equal("Line", document["TransformOutput"]!["AssembleWith"].Str());
     }
 
+    [Theory]
+    [InlineData("$..deep", "None", "text/csv", "Line", "The JSONPath expression '$..deep' is not supported")]
+    [InlineData("$[1:]", "None", "application/x-recordio-protobuf", "Line", "DataProcessing filters and JoinSource need TransformInput.ContentType")]
+    [InlineData("$", "Input", "text/csv", "None", "JoinSource Input with text/csv input needs TransformInput.SplitType Line and TransformOutput.AssembleWith Line.")]
+    public void DataProcessing_that_cannot_work_is_refused_at_create(string inputFilter, string joinSource, string contentType, string assembleWith, string message)
+    {
+        var request = Requests.TransformJob();
+        request["DataProcessing"] = new JsonObject { ["InputFilter"] = inputFilter, ["JoinSource"] = joinSource };
+        request["TransformInput"]!["ContentType"] = contentType;
+        request["TransformInput"]!["SplitType"] = "Line";
+        request["TransformOutput"]!["AssembleWith"] = assembleWith;
+
+        Assert.StartsWith(message, TransformFails(request), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_csv_join_split_and_assembled_by_line_is_accepted()
+    {
+        var request = Requests.TransformJob();
+        request["DataProcessing"] = new JsonObject { ["InputFilter"] = "$[1:]", ["OutputFilter"] = "$[0,-1]", ["JoinSource"] = "Input" };
+        request["TransformInput"]!["ContentType"] = "text/csv";
+        request["TransformInput"]!["SplitType"] = "Line";
+        request["TransformOutput"]!["AssembleWith"] = "Line";
+
+        Assert.Equal("Input", Transform(request)["DataProcessing"]!["JoinSource"].Str());
+    }
+
     [Fact]
     public void The_transform_job_document_is_a_valid_describe_transform_job_response()
     {

@@ -3,6 +3,7 @@ using ControlPlane.Core.Errors;
 using ControlPlane.Core.Lifecycle;
 using ControlPlane.Core.Resources;
 using ControlPlane.Core.ServiceModel;
+using ControlPlane.Core.Transform;
 using ControlPlane.Core.Validation;
 
 namespace ControlPlane.Core.Documents;
@@ -131,6 +132,11 @@ public static class ResourceDocuments
             return ApiError.Validation($"MaxConcurrentTransforms ({concurrency}) multiplied by MaxPayloadInMB ({maxPayload}) must not exceed 100.");
         }
 
+        if (TransformDataProcessingError(request) is { } dataProcessingError)
+        {
+            return dataProcessingError;
+        }
+
         var name = request.GetString("TransformJobName")!;
         var document = Echo(request, "DescribeTransformJobResponse", scope, ResourceType.TransformJob, name, now);
         document["TransformJobStatus"] = JobStatus.InProgress;
@@ -140,6 +146,38 @@ public static class ResourceDocuments
         document.Ensure("TransformOutput").Default("AssembleWith", "None");
         document.Ensure("DataProcessing").Default("InputFilter", "$").Default("OutputFilter", "$").Default("JoinSource", "None");
         return document;
+    }
+
+    /// <summary>
+    /// DataProcessing works on CSV and JSON records only, its filters must be in the supported JSONPath subset, and a
+    /// CSV join needs records split and assembled by line (contract §5.3).
+    /// </summary>
+    private static ApiError? TransformDataProcessingError(JsonObject request)
+    {
+        var processing = request["DataProcessing"] as JsonObject;
+        var inputFilter = processing?.GetString("InputFilter") ?? "$";
+        var outputFilter = processing?.GetString("OutputFilter") ?? "$";
+        var join = processing?.GetString("JoinSource") ?? "None";
+        foreach (var filter in new[] { inputFilter, outputFilter })
+        {
+            if (JsonPathSubset.Parse(filter).Error is { } error) return error;
+        }
+
+        if (inputFilter == "$" && outputFilter == "$" && join == "None") return null;
+        var contentType = request["TransformInput"]?["ContentType"]?.GetValue<string>();
+        var format = contentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (format is not ("text/csv" or "application/json" or "application/jsonlines"))
+        {
+            return ApiError.Validation($"DataProcessing filters and JoinSource need TransformInput.ContentType text/csv, application/json or application/jsonlines; got '{contentType ?? "(none)"}'.");
+        }
+
+        if (join == "Input" && format == "text/csv"
+            && (request["TransformInput"]?["SplitType"]?.GetValue<string>() != "Line" || request["TransformOutput"]?["AssembleWith"]?.GetValue<string>() != "Line"))
+        {
+            return ApiError.Validation("JoinSource Input with text/csv input needs TransformInput.SplitType Line and TransformOutput.AssembleWith Line.");
+        }
+
+        return null;
     }
 
     public static Result<JsonObject> Model(JsonObject request, ResourceScope scope, DateTimeOffset now)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using ControlPlane.Core.Transform;
 
 namespace ControlPlane.Orchestration.Transform;
 

@@ -1,3 +1,5 @@
+using ControlPlane.Core.Transform;
+
 namespace ControlPlane.Orchestration.Transform;
 
 /// <summary>BatchStrategy wire values.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
+using ControlPlane.Core.Transform;
 using ControlPlane.Orchestration.Transform;
 
 namespace ControlPlane.Orchestration.Tests.Transform;
@@ -138,7 +139,7 @@ public sealed class ObjectTransformerTests
     private static string ExpectedSums() =>
         string.Concat(Enumerable.Range(1, 500).Select(i => (i + i * 0.5 + i % 7).ToString(CultureInfo.InvariantCulture) + "\n"));
 
-    private static JsonPathSubset Path(string path) => JsonPathSubsetTests.Parse(path);
+    private static JsonPathSubset Path(string path) => JsonPathSubset.Parse(path).Value!;
 
     private static TransformPlan Plan(BatchStrategy strategy, long maxPayloadBytes = 6 << 20, int concurrency = 1) =>
         new(SplitType.Line, Gzip: false, strategy, maxPayloadBytes, concurrency, "text/csv", "text/csv", AssembleWith.Line,

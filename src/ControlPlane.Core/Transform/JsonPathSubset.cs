@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using ControlPlane.Core.Errors;
 
-namespace ControlPlane.Orchestration.Transform;
+namespace ControlPlane.Core.Transform;
 
 /// <summary>
 /// The JSONPath subset batch transform's DataProcessing filters accept (contract §5.3): <c>$</c>, <c>.name</c>,
@@ -11,7 +11,7 @@ namespace ControlPlane.Orchestration.Transform;
 /// yields an array (from an array) or an object keeping the selected names (from an object), as SageMaker's
 /// <c>$['id','SageMakerOutput']</c> keeps both attributes.
 /// </summary>
-internal sealed class JsonPathSubset
+public sealed class JsonPathSubset
 {
     private readonly IReadOnlyList<Segment> _segments;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using ControlPlane.Orchestration.Transform;
+using ControlPlane.Core.Transform;
 
-namespace ControlPlane.Orchestration.Tests.Transform;
+namespace ControlPlane.Core.Tests;
 
 public sealed class JsonPathSubsetTests
 {
@@ -67,5 +67,5 @@ public sealed class JsonPathSubsetTests
         Assert.False(Parse("$[0]").IsIdentity);
     }
 
-    internal static JsonPathSubset Parse(string path) => JsonPathSubset.Parse(path).Value ?? throw new InvalidOperationException(path);
+    public static JsonPathSubset Parse(string path) => JsonPathSubset.Parse(path).Value ?? throw new InvalidOperationException(path);
 }
