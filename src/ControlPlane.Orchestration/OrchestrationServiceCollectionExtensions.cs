@@ -62,6 +62,7 @@ public static class OrchestrationServiceCollectionExtensions
         services.AddSingleton<JobWorkspace>();
         services.AddSingleton<JobDocuments>();
         services.AddSingleton<ContainerJobSupervisor>();
+        services.AddSingleton<PipeChannelFeeder>();
         services.AddTransient<TrainingJobWorkflow>();
         services.AddTransient<ProcessingJobWorkflow>();
         services.AddSingleton<IJobLauncher, HangfireJobLauncher>();

@@ -14,7 +14,7 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
 {
     protected static readonly string ProcessorDirectory = Path.Combine(RepositoryPaths.Root, "deploy", "test-images", "scripted-processor");
 
-    private ServiceProcess _service = null!;
+    private JobTestService _jobs = null!;
 
     /// <summary>The ImageUri jobs name.</summary>
     protected abstract string Image { get; }
@@ -25,20 +25,19 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
     /// <summary>The service's runtime settings.</summary>
     protected abstract string[] RuntimeArguments();
 
-    private WireDoor Wire => new(_service.Http);
+    private WireDoor Wire => _jobs.Wire;
 
-    private string Store => Path.Combine(_service.DataDirectory, "s3");
+    private string Store => _jobs.Store;
 
     public async Task InitializeAsync()
     {
-        _service = await ServiceProcess.StartAsync([.. RuntimeArguments(), "--ControlPlane:Orchestration:StopGracePeriod", "00:00:05"]);
-        await _service.WaitForOutputAsync("all the dispatchers started", TimeSpan.FromSeconds(60));
-        Seed("bucket/raw/a.csv", "1,2\n");
-        Seed("bucket/raw/nested/b.csv", "3,4\n");
-        Seed("bucket/lookup/l.csv", "x\n");
+        _jobs = await JobTestService.StartAsync(JobKind.Processing, RuntimeArguments());
+        _jobs.Seed("bucket/raw/a.csv", "1,2\n");
+        _jobs.Seed("bucket/raw/nested/b.csv", "3,4\n");
+        _jobs.Seed("bucket/lookup/l.csv", "x\n");
     }
 
-    public async Task DisposeAsync() => await _service.DisposeAsync();
+    public async Task DisposeAsync() => await _jobs.DisposeAsync();
 
     [Fact]
     public async Task A_successful_job_reads_both_inputs_uploads_its_output_and_reports_its_ExitMessage()
@@ -48,7 +47,7 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
         request["Environment"] = new JsonObject { ["GREETING"] = "hello" };
 
         var created = await Wire.InvokeAsync("CreateProcessingJob", request);
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal(HttpStatusCode.OK, created.Status);
         Assert.Equal("Completed", job["ProcessingJobStatus"]!.GetValue<string>());
@@ -59,7 +58,7 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
         Assert.Equal("1,2\n3,4\nx\n", File.ReadAllText(Path.Combine(Store, "bucket", "out", name, "result.txt")));
         Assert.Equal("3", File.ReadAllText(Path.Combine(Store, "bucket", "out", name, "summary", "count.txt")));
 
-        var log = await _service.Http.GetStringAsync($"/api/processing-jobs/{name}/logs");
+        var log = await _jobs.LogAsync(name);
         Assert.Contains($"args=[] job={name} host=algo-1 hosts=['algo-1']", log, StringComparison.Ordinal);
         Assert.Contains("input raw files=['a.csv', 'nested/b.csv'] mode=File download=StartOfJob", log, StringComparison.Ordinal);
         Assert.Contains("input lookup files=['l.csv']", log, StringComparison.Ordinal);
@@ -76,10 +75,10 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
         request["AppSpecification"]!["ContainerArguments"] = new JsonArray("x=1", "data-format");
 
         await Wire.InvokeAsync("CreateProcessingJob", request);
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal("Completed", job["ProcessingJobStatus"]!.GetValue<string>());
-        var log = await _service.Http.GetStringAsync($"/api/processing-jobs/{name}/logs");
+        var log = await _jobs.LogAsync(name);
         Assert.Contains("args=['from-entrypoint', 'x=1', 'data-format']", log, StringComparison.Ordinal);
     }
 
@@ -91,7 +90,7 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
         request["AppSpecification"]!["ContainerArguments"] = new JsonArray("fail=7");
 
         await Wire.InvokeAsync("CreateProcessingJob", request);
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal("Failed", job["ProcessingJobStatus"]!.GetValue<string>());
         var reason = job["FailureReason"]!.GetValue<string>();
@@ -109,10 +108,10 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
         var request = Job(name);
         request["AppSpecification"]!["ContainerArguments"] = new JsonArray("sleep=100");
         await Wire.InvokeAsync("CreateProcessingJob", request);
-        await WaitForLogAsync(name, "tick 0");
+        await _jobs.WaitForLogAsync(name, "tick 0");
 
         var stop = await Wire.InvokeAsync("StopProcessingJob", Requests.Named("ProcessingJobName", name));
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
         var stopAgain = await Wire.InvokeAsync("StopProcessingJob", Requests.Named("ProcessingJobName", name));
 
         Assert.Equal(HttpStatusCode.OK, stop.Status);
@@ -120,7 +119,7 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
         Assert.Equal("stopped by SIGTERM", job["ExitMessage"]!.GetValue<string>());
         Assert.NotNull(job["ProcessingEndTime"]);
         Assert.False(File.Exists(Path.Combine(Store, "bucket", "out", name, "result.txt")));
-        Assert.Contains("got SIGTERM", await _service.Http.GetStringAsync($"/api/processing-jobs/{name}/logs"), StringComparison.Ordinal);
+        Assert.Contains("got SIGTERM", await _jobs.LogAsync(name), StringComparison.Ordinal);
         Assert.Equal("ValidationException", stopAgain.ErrorCode);
     }
 
@@ -133,10 +132,57 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
         request["StoppingCondition"] = new JsonObject { ["MaxRuntimeInSeconds"] = 2 };
 
         await Wire.InvokeAsync("CreateProcessingJob", request);
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal("Stopped", job["ProcessingJobStatus"]!.GetValue<string>());
         Assert.StartsWith("MaxRuntimeExceeded:", job["FailureReason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_instances_each_get_their_share_of_a_ShardedByS3Key_input_and_upload_their_outputs()
+    {
+        var name = Requests.Unique("multi");
+        var request = Job(name);
+        request["ProcessingResources"]!["ClusterConfig"]!["InstanceCount"] = 2;
+
+        await Wire.InvokeAsync("CreateProcessingJob", request);
+        var job = await _jobs.WaitForEndAsync(name);
+        var first = await _jobs.LogAsync(name, "algo-1");
+        var second = await _jobs.LogAsync(name, "algo-2");
+
+        Assert.Equal("Completed", job["ProcessingJobStatus"]!.GetValue<string>());
+        Assert.Contains("host=algo-1 hosts=['algo-1', 'algo-2']", first, StringComparison.Ordinal);
+        Assert.Contains("host=algo-2 hosts=['algo-1', 'algo-2']", second, StringComparison.Ordinal);
+        Assert.Contains("input lookup files=['l.csv']", first, StringComparison.Ordinal);
+        Assert.Contains("input lookup files=[]", second, StringComparison.Ordinal);
+        Assert.Equal("1,2\n3,4\nx\n", File.ReadAllText(Path.Combine(Store, "bucket", "out", name, "result-algo-1.txt")));
+        Assert.Equal("1,2\n3,4\n", File.ReadAllText(Path.Combine(Store, "bucket", "out", name, "result-algo-2.txt")));
+    }
+
+    [Fact]
+    public async Task Continuous_outputs_reach_S3_while_the_job_runs()
+    {
+        var name = Requests.Unique("continuous");
+        var request = Job(name);
+        request["AppSpecification"]!["ContainerArguments"] = new JsonArray("early=first", "sleep=100");
+        request["ProcessingOutputConfig"]!["Outputs"]![0]!["S3Output"]!["S3UploadMode"] = "Continuous";
+        await Wire.InvokeAsync("CreateProcessingJob", request);
+        await _jobs.WaitForLogAsync(name, "wrote early.txt");
+
+        var early = Path.Combine(Store, "bucket", "out", name, "early.txt");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        while (!File.Exists(early) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var describe = await Wire.InvokeAsync("DescribeProcessingJob", Requests.Named("ProcessingJobName", name));
+
+        Assert.True(File.Exists(early), "early.txt was not uploaded while the job ran.");
+        Assert.Equal("first", File.ReadAllText(early));
+        Assert.Equal("InProgress", describe.Body["ProcessingJobStatus"]!.GetValue<string>());
+        await Wire.InvokeAsync("StopProcessingJob", Requests.Named("ProcessingJobName", name));
+        await _jobs.WaitForEndAsync(name);
     }
 
     [Fact]
@@ -147,10 +193,10 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
         request["ProcessingInputs"]![0]!["S3Input"]!["S3InputMode"] = "Pipe";
 
         await Wire.InvokeAsync("CreateProcessingJob", request);
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal("Failed", job["ProcessingJobStatus"]!.GetValue<string>());
-        Assert.Equal("ClientError: Input raw: S3InputMode Pipe is not supported yet; use File.", job["FailureReason"]!.GetValue<string>());
+        Assert.Equal("ClientError: Input raw: S3InputMode Pipe is not supported for processing jobs; use File.", job["FailureReason"]!.GetValue<string>());
     }
 
     [Fact]
@@ -161,7 +207,7 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
         request["ProcessingInputs"]![1]!["S3Input"]!["S3Uri"] = "s3://no-such-bucket/lookup/";
 
         await Wire.InvokeAsync("CreateProcessingJob", request);
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal("Failed", job["ProcessingJobStatus"]!.GetValue<string>());
         Assert.StartsWith("ClientError: Input lookup", job["FailureReason"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -174,21 +220,21 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
         var request = Job(name);
         request["AppSpecification"]!["ContainerArguments"] = new JsonArray("sleep=6");
         await Wire.InvokeAsync("CreateProcessingJob", request);
-        await WaitForLogAsync(name, "tick 0");
+        await _jobs.WaitForLogAsync(name, "tick 0");
 
-        await _service.CrashAndRestartAsync();
-        var job = await WaitForEndAsync(name);
+        await _jobs.Service.CrashAndRestartAsync();
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal("Completed", job["ProcessingJobStatus"]!.GetValue<string>());
         Assert.Equal("1,2\n3,4\nx\n", File.ReadAllText(Path.Combine(Store, "bucket", "out", name, "result.txt")));
-        Assert.Contains("re-attached", _service.Output, StringComparison.Ordinal);
-        Assert.Contains("processing done", await _service.Http.GetStringAsync($"/api/processing-jobs/{name}/logs"), StringComparison.Ordinal);
+        Assert.Contains("re-attached", _jobs.Service.Output, StringComparison.Ordinal);
+        Assert.Contains("processing done", await _jobs.LogAsync(name), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task The_logs_of_an_unknown_job_are_a_validation_error()
     {
-        using var response = await _service.Http.GetAsync("/api/processing-jobs/never-created/logs");
+        using var response = await _jobs.Service.Http.GetAsync("/api/processing-jobs/never-created/logs");
 
         Assert.False(response.IsSuccessStatusCode);
         Assert.Contains("never-created", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -222,43 +268,6 @@ public abstract class ProcessingExecutionTests : IAsyncLifetime
             }),
         };
         return request;
-    }
-
-    private void Seed(string key, string content)
-    {
-        var path = Path.Combine(Store, key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
-    }
-
-    /// <summary>Waits until the program has printed <paramref name="text"/>, so it is past its start-up.</summary>
-    private async Task WaitForLogAsync(string name, string text)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(await _service.Http.GetStringAsync($"/api/processing-jobs/{name}/logs")).Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{name} never printed {text}.\n{_service.Output}");
-            await Task.Delay(100);
-        }
-    }
-
-    private async Task<JsonObject> WaitForEndAsync(string name)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        JsonObject? job = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            var response = await Wire.InvokeAsync("DescribeProcessingJob", Requests.Named("ProcessingJobName", name));
-            job = response.Body;
-            if (response.Status == HttpStatusCode.OK && job["ProcessingJobStatus"]!.GetValue<string>() is "Completed" or "Failed" or "Stopped")
-            {
-                return job;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException($"Processing job {name} did not end in time: {job?.ToJsonString()}\n{_service.Output}");
     }
 }
 

@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Net;
 using System.Text.Json.Nodes;
 using ControlPlane.Api.Tests.Infrastructure;
@@ -16,7 +14,7 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
 {
     protected static readonly string TrainerDirectory = Path.Combine(RepositoryPaths.Root, "deploy", "test-images", "scripted-trainer");
 
-    private ServiceProcess _service = null!;
+    private JobTestService _jobs = null!;
 
     /// <summary>The TrainingImage jobs name.</summary>
     protected abstract string Image { get; }
@@ -24,20 +22,27 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
     /// <summary>The service's runtime settings.</summary>
     protected abstract string[] RuntimeArguments();
 
-    private WireDoor Wire => new(_service.Http);
+    /// <summary>Whether the hosts of a multi-instance job find each other by name (Docker networks; not plain processes).</summary>
+    protected abstract bool HostsResolveEachOther { get; }
 
-    private string Store => Path.Combine(_service.DataDirectory, "s3");
+    /// <summary>Kills the container of a job's host behind the control plane's back, as a host failure would.</summary>
+    /// <param name="containerName">The container's name.</param>
+    /// <param name="hostDirectory">The host's work directory.</param>
+    protected abstract Task KillContainerAsync(string containerName, string hostDirectory);
+
+    private WireDoor Wire => _jobs.Wire;
+
+    private string Store => _jobs.Store;
 
     public async Task InitializeAsync()
     {
-        _service = await ServiceProcess.StartAsync([.. RuntimeArguments(), "--ControlPlane:Orchestration:StopGracePeriod", "00:00:05"]);
-        await _service.WaitForOutputAsync("all the dispatchers started", TimeSpan.FromSeconds(60));
-        Seed("bucket/train/a.csv", "1,2\n");
-        Seed("bucket/train/nested/b.csv", "3,4\n");
-        Seed("bucket/validation/v.csv", "5,6\n");
+        _jobs = await JobTestService.StartAsync(JobKind.Training, RuntimeArguments());
+        _jobs.Seed("bucket/train/a.csv", "1,2\n");
+        _jobs.Seed("bucket/train/nested/b.csv", "3,4\n");
+        _jobs.Seed("bucket/validation/v.csv", "5,6\n");
     }
 
-    public async Task DisposeAsync() => await _service.DisposeAsync();
+    public async Task DisposeAsync() => await _jobs.DisposeAsync();
 
     [Fact]
     public async Task A_successful_job_goes_through_SageMakers_statuses_and_leaves_its_model_and_metrics()
@@ -49,7 +54,7 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
             new JsonObject { ["Name"] = "validation:loss", ["Regex"] = @"validation-loss:([0-9.]+)" });
 
         await Wire.InvokeAsync("CreateTrainingJob", request);
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal(("Completed", "Completed"), (job["TrainingJobStatus"]!.GetValue<string>(), job["SecondaryStatus"]!.GetValue<string>()));
         Assert.Equal(
@@ -61,12 +66,12 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
         var metrics = job["FinalMetricDataList"]!.AsArray().ToDictionary(m => m!["MetricName"]!.GetValue<string>(), m => m!["Value"]!.GetValue<double>());
         Assert.Equal(0.3333, metrics["train:loss"], 3);
         Assert.Equal(0.6667, metrics["validation:loss"], 3);
-        Assert.Equal("trained", ReadTarEntry($"bucket/out/{name}/output/model.tar.gz", "model.txt"));
-        Assert.Equal("all epochs done", ReadTarEntry($"bucket/out/{name}/output/output.tar.gz", "report.txt"));
+        Assert.Equal("trained", _jobs.ReadTarEntry($"bucket/out/{name}/output/model.tar.gz", "model.txt"));
+        Assert.Equal("all epochs done", _jobs.ReadTarEntry($"bucket/out/{name}/output/output.tar.gz", "report.txt"));
 
-        var log = await _service.Http.GetStringAsync($"/api/training-jobs/{name}/logs");
+        var log = await _jobs.LogAsync(name);
         Assert.Contains("args=['train'] host=algo-1 hosts=['algo-1']", log, StringComparison.Ordinal);
-        Assert.Contains("channel train files=['a.csv', 'nested/b.csv'] content_type=text/csv", log, StringComparison.Ordinal);
+        Assert.Contains("channel train files=['a.csv', 'nested/b.csv'] mode=File content_type=text/csv", log, StringComparison.Ordinal);
         Assert.Contains("channel validation files=['v.csv']", log, StringComparison.Ordinal);
         Assert.Contains("env TRAINING_JOB_NAME=" + name, log, StringComparison.Ordinal);
     }
@@ -77,7 +82,7 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
         var name = Requests.Unique("fail");
         await Wire.InvokeAsync("CreateTrainingJob", Job(name, new JsonObject { ["fail"] = "eta must be positive" }));
 
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal(("Failed", "Failed"), (job["TrainingJobStatus"]!.GetValue<string>(), job["SecondaryStatus"]!.GetValue<string>()));
         Assert.Equal("eta must be positive", job["FailureReason"]!.GetValue<string>());
@@ -90,7 +95,7 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
         var name = Requests.Unique("exit");
         await Wire.InvokeAsync("CreateTrainingJob", Job(name, new JsonObject { ["exit_code"] = "7", ["epochs"] = "1" }));
 
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal("Failed", job["TrainingJobStatus"]!.GetValue<string>());
         Assert.StartsWith("AlgorithmError: The training container exited with code 7.", job["FailureReason"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -102,16 +107,16 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
     {
         var name = Requests.Unique("stop");
         await Wire.InvokeAsync("CreateTrainingJob", Job(name, new JsonObject { ["epochs"] = "100", ["sleep"] = "1" }));
-        await WaitForLogAsync(name, "[0]");
+        await _jobs.WaitForLogAsync(name, "[0]");
 
         var stop = await Wire.InvokeAsync("StopTrainingJob", Requests.Named("TrainingJobName", name));
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
         var stopAgain = await Wire.InvokeAsync("StopTrainingJob", Requests.Named("TrainingJobName", name));
 
         Assert.Equal(HttpStatusCode.OK, stop.Status);
         Assert.Equal(("Stopped", "Stopped"), (job["TrainingJobStatus"]!.GetValue<string>(), job["SecondaryStatus"]!.GetValue<string>()));
         Assert.Contains("Stopping", job["SecondaryStatusTransitions"]!.AsArray().Select(t => t!["Status"]!.GetValue<string>()));
-        Assert.Equal("stopped", ReadTarEntry($"bucket/out/{name}/output/model.tar.gz", "model.txt"));
+        Assert.Equal("stopped", _jobs.ReadTarEntry($"bucket/out/{name}/output/model.tar.gz", "model.txt"));
         Assert.Equal(("ValidationException", "The request was rejected because the training job is in status Stopped."), (stopAgain.ErrorCode, stopAgain.Message));
     }
 
@@ -123,7 +128,7 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
         request["StoppingCondition"] = new JsonObject { ["MaxRuntimeInSeconds"] = 2 };
 
         await Wire.InvokeAsync("CreateTrainingJob", request);
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal(("Stopped", "MaxRuntimeExceeded"), (job["TrainingJobStatus"]!.GetValue<string>(), job["SecondaryStatus"]!.GetValue<string>()));
     }
@@ -136,7 +141,7 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
         request["InputDataConfig"]![0]!["DataSource"]!["S3DataSource"]!["S3Uri"] = "s3://no-such-bucket/train/";
 
         await Wire.InvokeAsync("CreateTrainingJob", request);
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal("Failed", job["TrainingJobStatus"]!.GetValue<string>());
         Assert.StartsWith("ClientError: Channel train", job["FailureReason"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -150,7 +155,7 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
         request["AlgorithmSpecification"]!["TrainingImage"] = "local/not-configured:1";
 
         await Wire.InvokeAsync("CreateTrainingJob", request);
-        var job = await WaitForEndAsync(name);
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal("Failed", job["TrainingJobStatus"]!.GetValue<string>());
         Assert.StartsWith("ClientError: The training image local/not-configured:1 could not be pulled", job["FailureReason"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -161,15 +166,15 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
     {
         var name = Requests.Unique("crash");
         await Wire.InvokeAsync("CreateTrainingJob", Job(name, new JsonObject { ["epochs"] = "6", ["sleep"] = "1" }));
-        await WaitForLogAsync(name, "[0]");
+        await _jobs.WaitForLogAsync(name, "[0]");
 
-        await _service.CrashAndRestartAsync();
-        var job = await WaitForEndAsync(name);
+        await _jobs.Service.CrashAndRestartAsync();
+        var job = await _jobs.WaitForEndAsync(name);
 
         Assert.Equal("Completed", job["TrainingJobStatus"]!.GetValue<string>());
-        Assert.Equal("trained", ReadTarEntry($"bucket/out/{name}/output/model.tar.gz", "model.txt"));
-        Assert.Contains("re-attached", _service.Output, StringComparison.Ordinal);
-        var log = await _service.Http.GetStringAsync($"/api/training-jobs/{name}/logs");
+        Assert.Equal("trained", _jobs.ReadTarEntry($"bucket/out/{name}/output/model.tar.gz", "model.txt"));
+        Assert.Contains("re-attached", _jobs.Service.Output, StringComparison.Ordinal);
+        var log = await _jobs.LogAsync(name);
         Assert.Contains("training done", log, StringComparison.Ordinal);
     }
 
@@ -177,13 +182,13 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
     public async Task Checkpoints_are_restored_before_the_program_starts_and_saved_back_to_S3()
     {
         var name = Requests.Unique("ckpt");
-        Seed($"bucket/ckpt/{name}/previous.ckpt", "earlier run");
+        _jobs.Seed($"bucket/ckpt/{name}/previous.ckpt", "earlier run");
         var request = Job(name, new JsonObject { ["epochs"] = "2", ["checkpoint"] = "yes" });
         request["CheckpointConfig"] = new JsonObject { ["S3Uri"] = $"s3://bucket/ckpt/{name}/" };
 
         await Wire.InvokeAsync("CreateTrainingJob", request);
-        var job = await WaitForEndAsync(name);
-        var log = await _service.Http.GetStringAsync($"/api/training-jobs/{name}/logs");
+        var job = await _jobs.WaitForEndAsync(name);
+        var log = await _jobs.LogAsync(name);
 
         Assert.Equal("Completed", job["TrainingJobStatus"]!.GetValue<string>());
         Assert.Contains("checkpoints found=['previous.ckpt']", log, StringComparison.Ordinal);
@@ -196,11 +201,201 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
         var name = Requests.Unique("fast");
         await Wire.InvokeAsync("CreateTrainingJob", Job(name, new JsonObject { ["epochs"] = "1" }));
 
-        var started = await WaitForAsync(name, job => job["TrainingStartTime"] is not null, TimeSpan.FromSeconds(60));
+        var started = await _jobs.WaitForAsync(name, job => job["TrainingStartTime"] is not null, TimeSpan.FromSeconds(60));
 
         // Hangfire polls every 100 ms here (its SQLite storage defaults to 15 s); the latency itself is measured in bench/.
         Assert.InRange(started["TrainingStartTime"]!.GetValue<double>() - started["CreationTime"]!.GetValue<double>(), 0, 5.0);
     }
+
+    [Fact]
+    public async Task Pipe_mode_streams_a_channel_into_one_FIFO_per_epoch_without_staging_it()
+    {
+        var name = Requests.Unique("pipe");
+        var request = Job(name, new JsonObject { ["epochs"] = "1", ["pipe_epochs"] = "2" });
+        request["AlgorithmSpecification"]!["TrainingInputMode"] = "Pipe";
+        request["InputDataConfig"]![1]!["InputMode"] = "File";
+
+        await Wire.InvokeAsync("CreateTrainingJob", request);
+        var job = await _jobs.WaitForEndAsync(name);
+        var log = await _jobs.LogAsync(name);
+
+        Assert.Equal("Completed", job["TrainingJobStatus"]!.GetValue<string>());
+        Assert.Contains("channel train pipe staged=False", log, StringComparison.Ordinal);
+        Assert.Contains("pipe train epoch 0 data=b'1,2\\n3,4\\n'", log, StringComparison.Ordinal);
+        Assert.Contains("pipe train epoch 1 data=b'1,2\\n3,4\\n'", log, StringComparison.Ordinal);
+        Assert.Contains("channel validation files=['v.csv'] mode=File", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pipe_mode_decompresses_Gzip_channels()
+    {
+        var name = Requests.Unique("pipegz");
+        using (var file = File.Create(_jobs.StorePath($"bucket/gz-{name}/part.csv.gz")))
+        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write("7,8\n"u8);
+        }
+
+        var request = Job(name, new JsonObject { ["epochs"] = "1" });
+        request["InputDataConfig"]![0]!["InputMode"] = "Pipe";
+        request["InputDataConfig"]![0]!["CompressionType"] = "Gzip";
+        request["InputDataConfig"]![0]!["DataSource"]!["S3DataSource"]!["S3Uri"] = $"s3://bucket/gz-{name}/";
+
+        await Wire.InvokeAsync("CreateTrainingJob", request);
+        var job = await _jobs.WaitForEndAsync(name);
+
+        Assert.Equal("Completed", job["TrainingJobStatus"]!.GetValue<string>());
+        Assert.Contains("pipe train epoch 0 data=b'7,8\\n'", await _jobs.LogAsync(name), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FastFile_channels_are_served_as_staged_files()
+    {
+        var name = Requests.Unique("fastfile");
+        var request = Job(name, new JsonObject { ["epochs"] = "1" });
+        request["AlgorithmSpecification"]!["TrainingInputMode"] = "FastFile";
+
+        await Wire.InvokeAsync("CreateTrainingJob", request);
+        var job = await _jobs.WaitForEndAsync(name);
+
+        Assert.Equal("Completed", job["TrainingJobStatus"]!.GetValue<string>());
+        Assert.Contains("channel train files=['a.csv', 'nested/b.csv'] mode=FastFile", await _jobs.LogAsync(name), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_instances_run_one_container_per_host_and_ShardedByS3Key_splits_the_objects_between_them()
+    {
+        var name = Requests.Unique("multi");
+        var request = Job(name, new JsonObject { ["epochs"] = "1", ["resolve_hosts"] = "yes" });
+        request["ResourceConfig"]!["InstanceCount"] = 2;
+        request["InputDataConfig"]![0]!["DataSource"]!["S3DataSource"]!["S3DataDistributionType"] = "ShardedByS3Key";
+
+        await Wire.InvokeAsync("CreateTrainingJob", request);
+        var job = await _jobs.WaitForEndAsync(name);
+        var first = await _jobs.LogAsync(name, "algo-1");
+        var second = await _jobs.LogAsync(name, "algo-2");
+        using var noSuchHost = await _jobs.Service.Http.GetAsync($"/api/training-jobs/{name}/logs?host=algo-3");
+
+        Assert.Equal("Completed", job["TrainingJobStatus"]!.GetValue<string>());
+        Assert.Contains("host=algo-1 hosts=['algo-1', 'algo-2']", first, StringComparison.Ordinal);
+        Assert.Contains("host=algo-2 hosts=['algo-1', 'algo-2']", second, StringComparison.Ordinal);
+        Assert.Contains("channel train files=['a.csv']", first, StringComparison.Ordinal);
+        Assert.Contains("channel train files=['nested/b.csv']", second, StringComparison.Ordinal);
+        Assert.Contains("channel validation files=['v.csv']", first, StringComparison.Ordinal);
+        Assert.Contains("channel validation files=['v.csv']", second, StringComparison.Ordinal);
+        if (HostsResolveEachOther)
+        {
+            Assert.Contains("resolved algo-2 to ", first, StringComparison.Ordinal);
+            Assert.Contains("resolved algo-1 to ", second, StringComparison.Ordinal);
+        }
+
+        var model = _jobs.ReadTar($"bucket/out/{name}/output/model.tar.gz");
+        Assert.Equal(("trained", "algo-1", "algo-2"), (model["model.txt"], model["host-algo-1.txt"], model["host-algo-2.txt"]));
+        Assert.Equal(HttpStatusCode.BadRequest, noSuchHost.StatusCode);
+    }
+
+    [Fact]
+    public async Task One_failing_host_fails_the_job_with_its_failure_reason()
+    {
+        var name = Requests.Unique("multifail");
+        var request = Job(name, new JsonObject { ["epochs"] = "1", ["fail"] = "host trouble" });
+        request["ResourceConfig"]!["InstanceCount"] = 2;
+
+        await Wire.InvokeAsync("CreateTrainingJob", request);
+        var job = await _jobs.WaitForEndAsync(name);
+
+        Assert.Equal(("Failed", "host trouble"), (job["TrainingJobStatus"]!.GetValue<string>(), job["FailureReason"]!.GetValue<string>()));
+        Assert.False(File.Exists(_jobs.StorePath($"bucket/out/{name}/output/model.tar.gz")));
+    }
+
+    [Fact]
+    public async Task Stopping_a_two_instance_job_stops_every_host()
+    {
+        var name = Requests.Unique("multistop");
+        var request = Job(name, new JsonObject { ["epochs"] = "100", ["sleep"] = "1" });
+        request["ResourceConfig"]!["InstanceCount"] = 2;
+        await Wire.InvokeAsync("CreateTrainingJob", request);
+        await _jobs.WaitForLogAsync(name, "[0]", "algo-1");
+        await _jobs.WaitForLogAsync(name, "[0]", "algo-2");
+
+        await Wire.InvokeAsync("StopTrainingJob", Requests.Named("TrainingJobName", name));
+        var job = await _jobs.WaitForEndAsync(name);
+
+        Assert.Equal("Stopped", job["TrainingJobStatus"]!.GetValue<string>());
+        Assert.Contains("got SIGTERM", await _jobs.LogAsync(name, "algo-1"), StringComparison.Ordinal);
+        Assert.Contains("got SIGTERM", await _jobs.LogAsync(name, "algo-2"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Checkpoints_reach_S3_while_the_job_still_runs()
+    {
+        var name = Requests.Unique("ckptlive");
+        var request = Job(name, new JsonObject { ["epochs"] = "3", ["sleep"] = "4", ["checkpoint"] = "yes" });
+        request["CheckpointConfig"] = new JsonObject { ["S3Uri"] = $"s3://bucket/ckpt/{name}/" };
+        await Wire.InvokeAsync("CreateTrainingJob", request);
+        await _jobs.WaitForLogAsync(name, "[0]");
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        while (!File.Exists(_jobs.StorePath($"bucket/ckpt/{name}/epoch-0.ckpt")) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var describe = await Wire.InvokeAsync("DescribeTrainingJob", Requests.Named("TrainingJobName", name));
+
+        Assert.True(File.Exists(_jobs.StorePath($"bucket/ckpt/{name}/epoch-0.ckpt")), "epoch-0.ckpt was not uploaded while the job ran.");
+        Assert.Equal("InProgress", describe.Body["TrainingJobStatus"]!.GetValue<string>());
+        await Wire.InvokeAsync("StopTrainingJob", Requests.Named("TrainingJobName", name));
+        await _jobs.WaitForEndAsync(name);
+    }
+
+    [Fact]
+    public async Task RetryStrategy_restarts_a_job_whose_container_the_platform_lost()
+    {
+        var name = Requests.Unique("retry");
+        var request = Job(name, new JsonObject { ["epochs"] = "4", ["sleep"] = "1" });
+        request["RetryStrategy"] = new JsonObject { ["MaximumRetryAttempts"] = 1 };
+        await Wire.InvokeAsync("CreateTrainingJob", request);
+        await _jobs.WaitForLogAsync(name, "[0]");
+
+        await _jobs.Service.CrashAndRestartAsync(() => KillContainerAsync(ContainerName(name), _jobs.HostDirectory(name)));
+        var job = await _jobs.WaitForEndAsync(name);
+
+        Assert.Equal("Completed", job["TrainingJobStatus"]!.GetValue<string>());
+        var statuses = job["SecondaryStatusTransitions"]!.AsArray().Select(t => t!["Status"]!.GetValue<string>()).ToList();
+        Assert.Equal(["Starting", "Downloading", "Training", "Restarting", "Starting", "Downloading", "Training", "Uploading", "Completed"], statuses);
+        Assert.StartsWith("Restarting the training job after an internal error (retry 1 of 1)", job["SecondaryStatusTransitions"]![3]!["StatusMessage"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_RetryStrategy_a_lost_container_fails_the_job_with_an_InternalServerError()
+    {
+        var name = Requests.Unique("lost");
+        await Wire.InvokeAsync("CreateTrainingJob", Job(name, new JsonObject { ["epochs"] = "4", ["sleep"] = "1" }));
+        await _jobs.WaitForLogAsync(name, "[0]");
+
+        await _jobs.Service.CrashAndRestartAsync(() => KillContainerAsync(ContainerName(name), _jobs.HostDirectory(name)));
+        var job = await _jobs.WaitForEndAsync(name);
+
+        Assert.Equal("Failed", job["TrainingJobStatus"]!.GetValue<string>());
+        Assert.StartsWith("InternalServerError: The training containers are gone", job["FailureReason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetryStrategy_does_not_retry_a_program_that_fails_by_itself()
+    {
+        var name = Requests.Unique("noretry");
+        var request = Job(name, new JsonObject { ["exit_code"] = "2", ["epochs"] = "1" });
+        request["RetryStrategy"] = new JsonObject { ["MaximumRetryAttempts"] = 3 };
+
+        await Wire.InvokeAsync("CreateTrainingJob", request);
+        var job = await _jobs.WaitForEndAsync(name);
+
+        Assert.Equal("Failed", job["TrainingJobStatus"]!.GetValue<string>());
+        Assert.DoesNotContain("Restarting", job["SecondaryStatusTransitions"]!.AsArray().Select(t => t!["Status"]!.GetValue<string>()));
+    }
+
+    private static string ContainerName(string job, string host = "algo-1") => $"cp-{Requests.AccountId}-train-{job}-{host}";
 
     private JsonObject Job(string name, JsonObject hyperparameters)
     {
@@ -216,63 +411,6 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
         request["OutputDataConfig"] = new JsonObject { ["S3OutputPath"] = "s3://bucket/out/" };
         return request;
     }
-
-    private void Seed(string key, string content)
-    {
-        var path = Path.Combine(Store, key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
-    }
-
-    private string ReadTarEntry(string key, string entryName)
-    {
-        using var file = File.OpenRead(Path.Combine(Store, key));
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        using var tar = new TarReader(gzip);
-        while (tar.GetNextEntry() is { } entry)
-        {
-            if (entry.Name == entryName)
-            {
-                using var reader = new StreamReader(entry.DataStream!);
-                return reader.ReadToEnd();
-            }
-        }
-
-        throw new Xunit.Sdk.XunitException($"{key} has no {entryName}.");
-    }
-
-    /// <summary>Waits until the program has printed <paramref name="text"/>, so it is past its start-up.</summary>
-    private async Task WaitForLogAsync(string name, string text)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(await _service.Http.GetStringAsync($"/api/training-jobs/{name}/logs")).Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{name} never printed {text}.\n{_service.Output}");
-            await Task.Delay(100);
-        }
-    }
-
-    private Task<JsonObject> WaitForEndAsync(string name) =>
-        WaitForAsync(name, job => job["TrainingJobStatus"]!.GetValue<string>() is "Completed" or "Failed" or "Stopped");
-
-    private async Task<JsonObject> WaitForAsync(string name, Func<JsonObject, bool> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
-        JsonObject? job = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            var response = await Wire.InvokeAsync("DescribeTrainingJob", Requests.Named("TrainingJobName", name));
-            job = response.Body;
-            if (response.Status == HttpStatusCode.OK && condition(job))
-            {
-                return job;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException($"Training job {name} did not get there in time: {job?.ToJsonString()}\n{_service.Output}");
-    }
 }
 
 /// <summary>The training specification on the Process runtime: the image is mapped to the script run by python3.</summary>
@@ -280,11 +418,23 @@ public sealed class ProcessRuntimeTrainingTests : TrainingExecutionTests
 {
     protected override string Image => "local/scripted-trainer:1";
 
+    /// <summary>Plain processes share the host's network and names: the hostnames are not set.</summary>
+    protected override bool HostsResolveEachOther => false;
+
     protected override string[] RuntimeArguments() =>
     [
         "--ControlPlane:Containers:Runtime", "process",
         $"--ControlPlane:Containers:ProcessImages:{Image}=/usr/bin/python3 {Path.Combine(TrainerDirectory, "scripted_trainer.py")}",
     ];
+
+    /// <summary>SIGKILL to the container's whole session (the wrapper runs setsid), so no exit code is recorded.</summary>
+    protected override async Task KillContainerAsync(string containerName, string hostDirectory)
+    {
+        var state = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(hostDirectory, containerName + ".state.json")))!;
+        var pid = state["Pid"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var kill = System.Diagnostics.Process.Start("kill", ["-KILL", "--", "-" + pid]);
+        await kill.WaitForExitAsync();
+    }
 }
 
 /// <summary>
@@ -297,9 +447,13 @@ public sealed class DockerRuntimeTrainingTests : TrainingExecutionTests
 
     protected override string Image => "127.0.0.1:5000/controlplane-tests/scripted-trainer:1";
 
+    protected override bool HostsResolveEachOther => true;
+
     protected override string[] RuntimeArguments()
     {
         Published.Value.GetAwaiter().GetResult();
         return ["--ControlPlane:Containers:Runtime", "docker"];
     }
+
+    protected override Task KillContainerAsync(string containerName, string hostDirectory) => TestImages.DockerAsync("rm", "-f", containerName);
 }

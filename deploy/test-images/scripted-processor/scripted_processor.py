@@ -5,7 +5,8 @@ every input at its LocalPath, writes result.txt and summary/count.txt into every
 /opt/ml/output/message. On the Process runtime /opt/ml is $CONTROLPLANE_ML_ROOT.
 
 Arguments (any order): fail=<code> (exit with that code after printing), sleep=<seconds> (print a tick a second
-first; SIGTERM writes a message and exits 0). Every request Environment variable is printed.
+first; SIGTERM writes a message and exits 0), early=<text> (write early.txt into every output before the ticks).
+Every request Environment variable is printed. With more than one host, each host writes result-<host>.txt.
 """
 import json
 import os
@@ -49,6 +50,13 @@ for item in config.get("ProcessingInputs", []):
     for name in files:
         contents.append(open(os.path.join(directory, name)).read())
 
+outputs = [local(item["S3Output"]["LocalPath"]) for item in config["ProcessingOutputConfig"]["Outputs"]]
+if "early" in options:
+    for directory in outputs:
+        with open(os.path.join(directory, "early.txt"), "w") as early:
+            early.write(options["early"])
+    print("wrote early.txt", flush=True)
+
 for tick in range(int(options.get("sleep", "0"))):
     print(f"tick {tick}", flush=True)
     time.sleep(1)
@@ -58,12 +66,12 @@ if "fail" in options:
     write_message("bad data")
     sys.exit(int(options["fail"]))
 
-for item in config["ProcessingOutputConfig"]["Outputs"]:
-    directory = local(item["S3Output"]["LocalPath"])
+result_name = f"result-{resources['current_host']}.txt" if len(resources["hosts"]) > 1 else "result.txt"
+for directory in outputs:
     if not os.path.isdir(directory):
         print(f"output directory {directory} is missing", flush=True)
         sys.exit(5)
-    with open(os.path.join(directory, "result.txt"), "w") as result:
+    with open(os.path.join(directory, result_name), "w") as result:
         result.write("".join(contents))
     os.makedirs(os.path.join(directory, "summary"), exist_ok=True)
     with open(os.path.join(directory, "summary", "count.txt"), "w") as count:

@@ -6,11 +6,14 @@ receives SIGTERM. On the Process runtime /opt/ml is $CONTROLPLANE_ML_ROOT.
 
 Hyperparameters: epochs, sleep (seconds per epoch), fail (a failure message: exit 3), exit_code (exit without a
 failure file), print_env (the name of an environment variable to print), checkpoint (write one file per epoch to
-/opt/ml/checkpoints).
+/opt/ml/checkpoints), pipe_epochs (how many epochs to read from each Pipe-mode channel's FIFOs <channel>_<epoch>,
+default 1), resolve_hosts (look every host of resourceconfig.json up by name). Every host writes model/model.txt and
+model/host-<host>.txt.
 """
 import json
 import os
 import signal
+import socket
 import sys
 import time
 
@@ -20,6 +23,21 @@ ROOT = os.environ.get("CONTROLPLANE_ML_ROOT", "/opt/ml")
 def save_model(note):
     with open(os.path.join(ROOT, "model", "model.txt"), "w") as model:
         model.write(note)
+    with open(os.path.join(ROOT, "model", f"host-{resources['current_host']}.txt"), "w") as host:
+        host.write(resources["current_host"])
+
+
+def read_pipe(channel, epoch):
+    """Reads one epoch of a Pipe-mode channel to its end; the FIFO appears once the previous epoch was read."""
+    path = os.path.join(ROOT, "input", "data", f"{channel}_{epoch}")
+    deadline = time.time() + 30
+    while not os.path.exists(path):
+        if time.time() > deadline:
+            print(f"pipe {channel} epoch {epoch} never appeared", flush=True)
+            sys.exit(4)
+        time.sleep(0.05)
+    with open(path, "rb") as fifo:
+        return fifo.read()
 
 
 def on_sigterm(signum, frame):
@@ -35,9 +53,18 @@ resources = json.load(open(os.path.join(config, "resourceconfig.json")))
 channels = json.load(open(os.path.join(config, "inputdataconfig.json")))
 print(f"args={sys.argv[1:]} host={resources['current_host']} hosts={resources['hosts']}", flush=True)
 for channel in sorted(channels):
+    if channels[channel]["TrainingInputMode"] == "Pipe":
+        directory = os.path.join(ROOT, "input", "data", channel)
+        print(f"channel {channel} pipe staged={os.path.exists(directory)}", flush=True)
+        for epoch in range(int(hyperparameters.get("pipe_epochs", "1"))):
+            print(f"pipe {channel} epoch {epoch} data={read_pipe(channel, epoch)!r}", flush=True)
+        continue
     directory = os.path.join(ROOT, "input", "data", channel)
     files = sorted(os.path.relpath(os.path.join(d, f), directory) for d, _, fs in os.walk(directory) for f in fs)
-    print(f"channel {channel} files={files} content_type={channels[channel].get('ContentType')}", flush=True)
+    print(f"channel {channel} files={files} mode={channels[channel]['TrainingInputMode']} content_type={channels[channel].get('ContentType')}", flush=True)
+if "resolve_hosts" in hyperparameters:
+    for host in resources["hosts"]:
+        print(f"resolved {host} to {socket.gethostbyname(host)}", flush=True)
 if "print_env" in hyperparameters:
     print(f"env {hyperparameters['print_env']}={os.environ.get(hyperparameters['print_env'])}", flush=True)
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ControlPlane.Api.Http;
 using ControlPlane.Application.Operations;
 using ControlPlane.Application.Persistence;
@@ -9,7 +10,8 @@ namespace ControlPlane.Api.Rest;
 
 /// <summary>
 /// <c>GET /api/training-jobs/{name}/logs</c> and <c>GET /api/processing-jobs/{name}/logs</c>: the container's stdout and stderr as text. With <c>follow=true</c> the
-/// response stays open and streams new lines until the job has ended, like <c>docker logs -f</c>.
+/// response stays open and streams new lines until the job has ended, like <c>docker logs -f</c>. A multi-instance
+/// job has one log per host: <c>host=algo-2</c> picks one (default algo-1, SageMaker's first log stream).
 /// </summary>
 internal static class JobLogEndpoints
 {
@@ -17,34 +19,42 @@ internal static class JobLogEndpoints
 
     public static IEndpointRouteBuilder MapJobLogs(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/training-jobs/{name}/logs", (HttpContext context, string name, bool? follow, CancellationToken cancellationToken) =>
-                StreamAsync(context, ResourceCatalog.TrainingJob, "training-jobs", name, follow == true, cancellationToken))
+        endpoints.MapGet("/api/training-jobs/{name}/logs", (HttpContext context, string name, bool? follow, string? host, CancellationToken cancellationToken) =>
+                StreamAsync(context, ResourceCatalog.TrainingJob, "training-jobs", name, follow == true, host, cancellationToken))
             .WithName("GetTrainingJobLogs")
             .WithTags("Training jobs")
-            .WithSummary("The training container's stdout and stderr; follow=true streams until the job ends.")
+            .WithSummary("The training container's stdout and stderr (host=algo-N, default algo-1); follow=true streams until the job ends.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
-        endpoints.MapGet("/api/processing-jobs/{name}/logs", (HttpContext context, string name, bool? follow, CancellationToken cancellationToken) =>
-                StreamAsync(context, ResourceCatalog.ProcessingJob, "processing-jobs", name, follow == true, cancellationToken))
+        endpoints.MapGet("/api/processing-jobs/{name}/logs", (HttpContext context, string name, bool? follow, string? host, CancellationToken cancellationToken) =>
+                StreamAsync(context, ResourceCatalog.ProcessingJob, "processing-jobs", name, follow == true, host, cancellationToken))
             .WithName("GetProcessingJobLogs")
             .WithTags("Processing jobs")
-            .WithSummary("The processing container's stdout and stderr; follow=true streams until the job ends.")
+            .WithSummary("The processing container's stdout and stderr (host=algo-N, default algo-1); follow=true streams until the job ends.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
         return endpoints;
     }
 
-    private static async Task StreamAsync(HttpContext context, ResourceDescriptor descriptor, string kindSegment, string name, bool follow, CancellationToken cancellationToken)
+    private static async Task StreamAsync(HttpContext context, ResourceDescriptor descriptor, string kindSegment, string name, bool follow, string? host, CancellationToken cancellationToken)
     {
         var services = context.RequestServices;
         var request = services.GetRequiredService<RequestContextFactory>().Create();
         var store = services.GetRequiredService<ResourceStore>();
-        if (await store.FindDocumentAsync(request.AccountId, descriptor.Type.Kind, name) is null)
+        if (await store.FindDocumentAsync(request.AccountId, descriptor.Type.Kind, name) is not { } document)
         {
             await ApiResponseWriter.WriteErrorAsync(context, ApiError.Validation(descriptor.NotFound(request.Scope, name)), RestApiEndpoints.JsonContentType);
             return;
         }
 
+        var hosts = JobWorkspace.Hosts(InstanceCount(JsonNode.Parse(document)!.AsObject()));
+        host ??= JobWorkspace.FirstHost;
+        if (!hosts.Contains(host))
+        {
+            await ApiResponseWriter.WriteErrorAsync(context, ApiError.Validation($"The job {name} has no host {host}; its hosts are {string.Join(", ", hosts)}."), RestApiEndpoints.JsonContentType);
+            return;
+        }
+
         context.Response.ContentType = "text/plain; charset=utf-8";
-        var path = services.GetRequiredService<JobWorkspace>().LogPath(kindSegment, request.AccountId, name);
+        var path = services.GetRequiredService<JobWorkspace>().LogPath(kindSegment, request.AccountId, name, host);
         long position = 0;
         while (true)
         {
@@ -80,9 +90,13 @@ internal static class JobLogEndpoints
         return log.Position;
     }
 
+    /// <summary>Training: ResourceConfig.InstanceCount; processing: ProcessingResources.ClusterConfig.InstanceCount.</summary>
+    private static int InstanceCount(JsonObject job) =>
+        (job["ResourceConfig"] ?? job["ProcessingResources"]?["ClusterConfig"])?["InstanceCount"]?.GetValue<int>() ?? 1;
+
     private static async Task<bool> HasEndedAsync(ResourceStore store, ResourceDescriptor descriptor, string accountId, string name)
     {
         var document = await store.FindDocumentAsync(accountId, descriptor.Type.Kind, name);
-        return document is null || JobStatus.IsTerminal(System.Text.Json.Nodes.JsonNode.Parse(document)![descriptor.Type.StatusMember!]!.GetValue<string>());
+        return document is null || JobStatus.IsTerminal(JsonNode.Parse(document)![descriptor.Type.StatusMember!]!.GetValue<string>());
     }
 }

@@ -81,6 +81,7 @@ public static class TrainingSecondaryStatus
     public const string Stopping = "Stopping";
     public const string Stopped = "Stopped";
     public const string MaxRuntimeExceeded = "MaxRuntimeExceeded";
+    public const string Restarting = "Restarting";
 }
 
 /// <summary>

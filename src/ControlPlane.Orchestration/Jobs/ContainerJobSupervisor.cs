@@ -12,7 +12,19 @@ namespace ControlPlane.Orchestration.Jobs;
 internal sealed record StopRequest(string Reason);
 
 /// <summary>How a supervised container ended: its exit code, and the stop request that ended it, if any.</summary>
-internal sealed record SupervisedExit(int ExitCode, StopRequest? StoppedBy);
+/// <param name="ExitCode">The exit code that decides the outcome: the first non-zero one, else 0.</param>
+/// <param name="StoppedBy">The stop request that ended the containers, if any.</param>
+/// <param name="Index">The container <paramref name="ExitCode"/> is from.</param>
+internal sealed record SupervisedExit(int ExitCode, StopRequest? StoppedBy, int Index);
+
+/// <summary>One container of a job, with the file its log is copied to.</summary>
+internal sealed record SupervisedContainer(IContainerHandle Handle, string LogPath);
+
+/// <summary>What <see cref="ContainerJobSupervisor.AttachOrStartAsync"/> found or started.</summary>
+/// <param name="Handles">The containers, one per host, when there are any.</param>
+/// <param name="Lost">Containers an earlier worker started are gone.</param>
+/// <param name="Error">Why the containers could not be started.</param>
+internal sealed record ClusterStart(IReadOnlyList<IContainerHandle>? Handles, bool Lost, ApiError? Error);
 
 /// <summary>
 /// What every job that runs a container shares, whatever its type: one worker at a time per job (a Hangfire
@@ -55,61 +67,130 @@ internal sealed partial class ContainerJobSupervisor(
     }
 
     /// <summary>
-    /// The job's container: the one an earlier worker started (its id is kept at <paramref name="containerIdPath"/>)
-    /// if it still exists, else a new one from <paramref name="start"/>, whose id is then kept there.
+    /// The job's containers, one per host: those an earlier worker started (their ids are kept at
+    /// <paramref name="containerIdPaths"/>) when every one of them still exists, else new ones from
+    /// <paramref name="start"/>, whose ids are then kept there. Containers left of an incomplete set are removed first.
+    /// <see cref="ClusterStart.Lost"/> says that an earlier worker had started containers that are gone: the job's
+    /// program was interrupted by the platform, not by itself, so the workflow may retry it (RetryStrategy).
     /// </summary>
-    public async Task<Result<IContainerHandle>> AttachOrStartAsync(string containerIdPath, Func<Task<Result<IContainerHandle>>> start, CancellationToken cancellationToken)
+    public async Task<ClusterStart> AttachOrStartAsync(IReadOnlyList<string> containerIdPaths, Func<Task<Result<IReadOnlyList<IContainerHandle>>>> start, CancellationToken cancellationToken)
     {
-        if (await AttachAsync(containerIdPath, cancellationToken) is { } attached)
+        var attached = new List<IContainerHandle>();
+        var lost = false;
+        foreach (var path in containerIdPaths.Where(File.Exists))
         {
-            return Result<IContainerHandle>.Success(attached);
+            if (await runtime.TryAttachAsync(await File.ReadAllTextAsync(path, cancellationToken), cancellationToken) is { } handle)
+            {
+                attached.Add(handle);
+            }
+            else
+            {
+                lost = true;
+            }
+        }
+
+        if (!lost && attached.Count == containerIdPaths.Count)
+        {
+            LogReattached(logger, Path.GetDirectoryName(containerIdPaths[0])!, string.Join(", ", attached.Select(h => h.Id)));
+            return new ClusterStart(attached, Lost: false, Error: null);
+        }
+
+        lost |= attached.Count > 0;
+        await RemoveAllAsync(attached);
+        foreach (var path in containerIdPaths)
+        {
+            File.Delete(path);
+        }
+
+        if (lost)
+        {
+            return new ClusterStart(null, Lost: true, Error: null);
         }
 
         var started = await start();
-        if (started.Succeeded)
+        if (!started.Succeeded)
         {
-            await File.WriteAllTextAsync(containerIdPath, started.Value!.Id, cancellationToken);
+            return new ClusterStart(null, Lost: false, started.Error);
         }
 
-        return started;
-    }
-
-    private async Task<IContainerHandle?> AttachAsync(string containerIdPath, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(containerIdPath))
+        for (var i = 0; i < containerIdPaths.Count; i++)
         {
-            return null;
+            await File.WriteAllTextAsync(containerIdPaths[i], started.Value![i].Id, CancellationToken.None);
         }
 
-        var handle = await runtime.TryAttachAsync(await File.ReadAllTextAsync(containerIdPath, cancellationToken), cancellationToken);
-        if (handle is not null)
-        {
-            LogReattached(logger, containerIdPath, handle.Id);
-        }
-
-        return handle;
+        return new ClusterStart(started.Value, Lost: false, Error: null);
     }
 
     /// <summary>
-    /// Waits for the container to exit, copying its log to <paramref name="logPath"/> (each line also to
-    /// <paramref name="onLine"/>) and asking <paramref name="checkStop"/> every StopPollInterval whether to end it:
-    /// then it gets SIGTERM, StopGracePeriod to exit, and SIGKILL.
+    /// Removes whatever is left of the containers whose ids are kept at <paramref name="containerIdPaths"/>, as far as
+    /// the runtime answers, and forgets them: the job starts afresh next.
+    /// </summary>
+    public async Task DiscardAsync(IReadOnlyList<string> containerIdPaths)
+    {
+        foreach (var path in containerIdPaths.Where(File.Exists))
+        {
+            try
+            {
+                if (await runtime.TryAttachAsync(await File.ReadAllTextAsync(path, CancellationToken.None), CancellationToken.None) is { } handle)
+                {
+                    await RemoveAllAsync([handle]);
+                }
+            }
+            catch (ContainerRuntimeException e)
+            {
+                LogDiscardFailed(logger, e, path);
+            }
+
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Removes the containers (killing those that still run) and releases their handles.</summary>
+    public static async Task RemoveAllAsync(IEnumerable<IContainerHandle> handles)
+    {
+        foreach (var handle in handles)
+        {
+            await handle.RemoveAsync(CancellationToken.None);
+            await handle.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Waits for every container to exit, copying each one's log to its <see cref="SupervisedContainer.LogPath"/> (the
+    /// first container's lines also to <paramref name="onLine"/>) and asking <paramref name="checkStop"/> every
+    /// StopPollInterval whether to end them: then they get SIGTERM, StopGracePeriod to exit, and SIGKILL. The first
+    /// container to exit non-zero by itself decides the outcome and the others are stopped, as one failed host fails a
+    /// SageMaker job.
     /// </summary>
     public async Task<SupervisedExit> SuperviseAsync(
-        IContainerHandle handle,
-        string logPath,
+        IReadOnlyList<SupervisedContainer> containers,
         Action<string, DateTimeOffset>? onLine,
         Func<CancellationToken, Task<StopRequest?>> checkStop,
         CancellationToken cancellationToken)
     {
         using var logCopy = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var logTask = CopyLogAsync(handle, logPath, onLine, logCopy.Token);
-        var exit = handle.WaitForExitAsync(cancellationToken);
+        var logTasks = containers.Select((c, i) => CopyLogAsync(c.Handle, c.LogPath, i == 0 ? onLine : null, logCopy.Token)).ToList();
+        var exits = containers.Select(c => c.Handle.WaitForExitAsync(cancellationToken)).ToList();
         StopRequest? stop = null;
-        while (!exit.IsCompleted)
+        int? failed = null;
+        while (exits.Any(e => !e.IsCompleted))
         {
-            await Task.WhenAny(exit, Task.Delay(options.Value.StopPollInterval, time, cancellationToken));
-            if (exit.IsCompleted)
+            await Task.WhenAny([.. exits.Where(e => !e.IsCompleted), Task.Delay(options.Value.StopPollInterval, time, cancellationToken)]);
+            if (exits.FirstOrDefault(e => e.IsFaulted) is { } fault)
+            {
+                // The engine lost a container: end the others too; the exception is the job's platform error.
+                await StopAllAsync(containers, cancellationToken);
+                await fault;
+            }
+
+            failed ??= FirstFailure(exits);
+            if (failed is not null)
+            {
+                await StopAllAsync(containers, cancellationToken);
+                break;
+            }
+
+            if (exits.All(e => e.IsCompleted))
             {
                 break;
             }
@@ -118,16 +199,27 @@ internal sealed partial class ContainerJobSupervisor(
             stop = await checkStop(cancellationToken);
             if (stop is not null)
             {
-                await handle.StopAsync(options.Value.StopGracePeriod, cancellationToken);
+                await StopAllAsync(containers, cancellationToken);
                 break;
             }
         }
 
-        var exitCode = await exit;
-        await logTask.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        var exitCodes = await Task.WhenAll(exits);
+        await Task.WhenAll(logTasks).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         await logCopy.CancelAsync();
-        return new SupervisedExit(exitCode, stop);
+        var decisive = failed ?? Array.FindIndex(exitCodes, code => code != 0);
+        return decisive < 0 ? new SupervisedExit(0, stop, 0) : new SupervisedExit(exitCodes[decisive], stop, decisive);
     }
+
+    /// <summary>The index of a container that has exited non-zero, if any.</summary>
+    private static int? FirstFailure(List<Task<int>> exits)
+    {
+        var index = exits.FindIndex(e => e.IsCompletedSuccessfully && e.Result != 0);
+        return index < 0 ? null : index;
+    }
+
+    private async Task StopAllAsync(IReadOnlyList<SupervisedContainer> containers, CancellationToken cancellationToken) =>
+        await Task.WhenAll(containers.Select(c => c.Handle.StopAsync(options.Value.StopGracePeriod, cancellationToken)));
 
     private async Task CopyLogAsync(IContainerHandle handle, string logPath, Action<string, DateTimeOffset>? onLine, CancellationToken cancellationToken)
     {
@@ -148,9 +240,12 @@ internal sealed partial class ContainerJobSupervisor(
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove the container whose id is in {Path}")]
+    private static partial void LogDiscardFailed(ILogger logger, Exception exception, string path);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Lock} is already being run by another worker")]
     private static partial void LogAlreadyRunning(ILogger logger, string @lock);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job at {Workspace} re-attached to container {ContainerId}")]
-    private static partial void LogReattached(ILogger logger, string workspace, string containerId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job at {Workspace} re-attached to containers {ContainerIds}")]
+    private static partial void LogReattached(ILogger logger, string workspace, string containerIds);
 }

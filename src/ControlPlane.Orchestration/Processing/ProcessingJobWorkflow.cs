@@ -17,12 +17,14 @@ namespace ControlPlane.Orchestration.Processing;
 /// their LocalPath, config files written, the image pulled and run with its own or the given entrypoint and arguments)
 /// → Completed (every output uploaded to its S3Uri) | Failed | Stopping → Stopped. The first 1 KB of
 /// /opt/ml/output/message becomes ExitMessage in every terminal state.
-/// Simplifications, documented: one instance (algo-1) whatever InstanceCount says; S3UploadMode Continuous is treated
-/// as EndOfJob; outputs are uploaded only when the job completes; Pipe input mode, DatasetDefinition inputs and
-/// FeatureStoreOutput fail the job with a ClientError; a job over MaxRuntimeInSeconds ends Stopped with a FailureReason
-/// that says so.
-/// As for training, the container id is kept in the job's workspace so a worker that dies mid-job is replaced by one
-/// that re-attaches to the running container, and a distributed lock keeps two workers off one job.
+/// ClusterConfig.InstanceCount &gt; 1 runs one container per host (algo-1..N) on a network of their own, each with its
+/// share of ShardedByS3Key inputs; the job completes only if every container exits 0, and every host's outputs go to
+/// their S3Uri. S3UploadMode Continuous outputs are uploaded while the job runs, EndOfJob ones when it completes (a
+/// failed or stopped job uploads no EndOfJob output: SageMaker uploads "after the job completes").
+/// Not supported (the job fails with a ClientError): Pipe input mode, DatasetDefinition inputs, FeatureStoreOutput.
+/// A job over MaxRuntimeInSeconds ends Stopped with a FailureReason that says so.
+/// As for training, the container ids are kept in the job's workspace so a worker that dies mid-job is replaced by one
+/// that re-attaches to the running containers, and a distributed lock keeps two workers off one job.
 /// </summary>
 internal sealed partial class ProcessingJobWorkflow(
     JobDocuments documents,
@@ -35,7 +37,6 @@ internal sealed partial class ProcessingJobWorkflow(
     ILogger<ProcessingJobWorkflow> logger)
 {
     public const string KindSegment = "processing-jobs";
-    private const string Host = "algo-1";
     private const string StatusMember = "ProcessingJobStatus";
     private const string ContainerMlRoot = "/opt/ml";
     private const int ReasonLength = 1024;
@@ -47,59 +48,56 @@ internal sealed partial class ProcessingJobWorkflow(
     [Queue("jobs")]
     public async Task RunAsync(string accountId, string name, CancellationToken cancellationToken)
     {
-        await supervisor.RunExclusiveAsync(
-            $"processing-job:{accountId}:{name}",
-            () => RunLockedAsync(new JobContext(accountId, name, workspace.Root(KindSegment, accountId, name)), cancellationToken));
+        await supervisor.RunExclusiveAsync($"processing-job:{accountId}:{name}", () => RunLockedAsync(accountId, name, cancellationToken));
     }
 
-    private async Task RunLockedAsync(JobContext job, CancellationToken cancellationToken)
+    private async Task RunLockedAsync(string accountId, string name, CancellationToken cancellationToken)
     {
-        var document = await documents.ReadAsync(Descriptor, job.AccountId, job.Name, cancellationToken);
+        var document = await documents.ReadAsync(Descriptor, accountId, name, cancellationToken);
         if (document is null || JobStatus.IsTerminal(document.GetString(StatusMember)!))
         {
             return;
         }
 
-        if (document.GetString(StatusMember) == JobStatus.Stopping && !File.Exists(job.ContainerIdPath))
+        var instanceCount = document.GetObject("ProcessingResources")?.GetObject("ClusterConfig")?.GetInt("InstanceCount") ?? 1;
+        var job = new JobContext(accountId, name, workspace.Root(KindSegment, accountId, name), JobWorkspace.Hosts(instanceCount));
+        var idPaths = job.Hosts.Select(job.ContainerIdPath).ToList();
+        if (document.GetString(StatusMember) == JobStatus.Stopping && !idPaths.Any(File.Exists))
         {
             await FinishAsync(job, Outcome.Stopped(), cancellationToken);
             return;
         }
 
-        var container = await supervisor.AttachOrStartAsync(job.ContainerIdPath, () => PrepareAndStartAsync(job, document, cancellationToken), cancellationToken);
-        if (!container.Succeeded)
+        var cluster = await supervisor.AttachOrStartAsync(idPaths, () => PrepareAndStartAsync(job, document, cancellationToken), cancellationToken);
+        if (cluster.Handles is not { } handles)
         {
-            await FinishAsync(job, Outcome.Failed(container.Error!.Message), cancellationToken);
+            // Processing jobs have no RetryStrategy: containers lost with a dead worker fail the job.
+            await FinishAsync(job, Outcome.Failed(cluster.Error?.Message ?? "InternalServerError: The processing containers are gone: the worker running the job stopped and they did not outlive it."), cancellationToken);
+            await runtime.RemoveNetworkAsync(job.NetworkName, CancellationToken.None);
             return;
         }
 
-        var handle = container.Value!;
-
-        await using (handle)
+        // The start time is read again: a job that re-attached keeps the one its first run recorded.
+        document = await documents.ReadAsync(Descriptor, job.AccountId, job.Name, cancellationToken) ?? document;
+        var outcome = await SuperviseAsync(job, document, [.. handles.Select((h, i) => new SupervisedContainer(h, job.LogPath(job.Hosts[i])))], cancellationToken);
+        if (outcome.Status == JobStatus.Completed && await UploadOutputsAsync(job, document, cancellationToken) is { } uploadFailure)
         {
-            // The start time is read again: a job that re-attached keeps the one its first run recorded.
-            document = await documents.ReadAsync(Descriptor, job.AccountId, job.Name, cancellationToken) ?? document;
-            var outcome = await SuperviseAsync(job, document, handle, cancellationToken);
-            if (outcome.Status == JobStatus.Completed && await UploadOutputsAsync(job, document, cancellationToken) is { } uploadFailure)
-            {
-                outcome = Outcome.Failed(uploadFailure);
-            }
-
-            await FinishAsync(job, outcome, cancellationToken);
-            await handle.RemoveAsync(CancellationToken.None);
+            outcome = Outcome.Failed(uploadFailure);
         }
+
+        await FinishAsync(job, outcome, cancellationToken);
+        await ContainerJobSupervisor.RemoveAllAsync(handles);
+        await runtime.RemoveNetworkAsync(job.NetworkName, CancellationToken.None);
     }
 
-    private async Task<Result<IContainerHandle>> PrepareAndStartAsync(JobContext job, JsonObject document, CancellationToken cancellationToken)
+    private async Task<Result<IReadOnlyList<IContainerHandle>>> PrepareAndStartAsync(JobContext job, JsonObject document, CancellationToken cancellationToken)
     {
-        // A previous attempt that died before its container started leaves a partial tree: start clean.
+        // A previous attempt that died before its containers started leaves a partial tree: start clean.
         if (Directory.Exists(job.Root))
         {
             Directory.Delete(job.Root, recursive: true);
         }
 
-        Directory.CreateDirectory(Path.Combine(job.MlRoot, "output"));
-        Directory.CreateDirectory(Path.Combine(job.MlRoot, "processing"));
         await documents.UpdateAsync(Descriptor, job.AccountId, job.Name, (d, now) =>
         {
             if (d.GetString(StatusMember) != JobStatus.InProgress || d.ContainsKey("ProcessingStartTime"))
@@ -111,41 +109,47 @@ internal sealed partial class ProcessingJobWorkflow(
             return true;
         }, cancellationToken);
 
-        foreach (var input in document.GetArray("ProcessingInputs").Objects())
+        for (var index = 0; index < job.Hosts.Count; index++)
         {
-            var staged = await StageInputAsync(job, input, cancellationToken);
-            if (!staged.Succeeded)
+            var host = job.Hosts[index];
+            Directory.CreateDirectory(Path.Combine(job.MlRoot(host), "output"));
+            Directory.CreateDirectory(Path.Combine(job.MlRoot(host), "processing"));
+            foreach (var input in document.GetArray("ProcessingInputs").Objects())
             {
-                return staged.Error!;
-            }
-        }
-
-        foreach (var output in document.GetObject("ProcessingOutputConfig")?.GetArray("Outputs").Objects() ?? [])
-        {
-            var name = output.GetString("OutputName")!;
-            if (output.GetObject("S3Output") is not { } s3)
-            {
-                if (output.GetBool("AppManaged") == true)
+                var staged = await StageInputAsync(job, host, new Shard(index, job.Hosts.Count), input, cancellationToken);
+                if (!staged.Succeeded)
                 {
-                    continue;
+                    return staged.Error!;
+                }
+            }
+
+            foreach (var output in document.GetObject("ProcessingOutputConfig")?.GetArray("Outputs").Objects() ?? [])
+            {
+                var name = output.GetString("OutputName")!;
+                if (output.GetObject("S3Output") is not { } s3)
+                {
+                    if (output.GetBool("AppManaged") == true)
+                    {
+                        continue;
+                    }
+
+                    return ApiError.Validation($"ClientError: Output {name} has no S3Output; FeatureStoreOutput is not supported.");
                 }
 
-                return ApiError.Validation($"ClientError: Output {name} has no S3Output; FeatureStoreOutput is not supported.");
-            }
-
-            if (s3.GetString("LocalPath") is { } localPath)
-            {
-                var directory = HostPath(job, localPath);
-                if (directory is null)
+                if (s3.GetString("LocalPath") is { } localPath)
                 {
-                    return ApiError.Validation($"ClientError: Output {name}: LocalPath {localPath} is not under /opt/ml/processing/.");
+                    var directory = HostPath(job, host, localPath);
+                    if (directory is null)
+                    {
+                        return ApiError.Validation($"ClientError: Output {name}: LocalPath {localPath} is not under /opt/ml/processing/.");
+                    }
+
+                    Directory.CreateDirectory(directory);
                 }
-
-                Directory.CreateDirectory(directory);
             }
-        }
 
-        await ProcessingConfigFiles.WriteAsync(Path.Combine(job.MlRoot, "config"), document, Host, [Host], cancellationToken);
+            await ProcessingConfigFiles.WriteAsync(Path.Combine(job.MlRoot(host), "config"), document, host, job.Hosts, cancellationToken);
+        }
 
         var image = document.GetObject("AppSpecification")!.GetString("ImageUri")!;
         var pulled = await runtime.PullAsync(image, cancellationToken);
@@ -154,10 +158,29 @@ internal sealed partial class ProcessingJobWorkflow(
             return ApiError.Validation($"ClientError: The processing image {image} could not be pulled: {pulled.Error!.Message}");
         }
 
-        return await runtime.StartAsync(ContainerSpecFor(job, document, image), cancellationToken);
+        var isolated = document.GetObject("NetworkConfig")?.GetBool("EnableNetworkIsolation") == true;
+        if (job.Hosts.Count > 1)
+        {
+            await runtime.CreateNetworkAsync(job.NetworkName, isolated, cancellationToken);
+        }
+
+        var started = new List<IContainerHandle>();
+        foreach (var host in job.Hosts)
+        {
+            var container = await runtime.StartAsync(ContainerSpecFor(job, host, document, image, isolated), cancellationToken);
+            if (!container.Succeeded)
+            {
+                await ContainerJobSupervisor.RemoveAllAsync(started);
+                return container.Error!;
+            }
+
+            started.Add(container.Value!);
+        }
+
+        return started;
     }
 
-    private async Task<Result<bool>> StageInputAsync(JobContext job, JsonObject input, CancellationToken cancellationToken)
+    private async Task<Result<bool>> StageInputAsync(JobContext job, string host, Shard shard, JsonObject input, CancellationToken cancellationToken)
     {
         var name = input.GetString("InputName")!;
         if (input.GetObject("S3Input") is not { } s3)
@@ -175,7 +198,7 @@ internal sealed partial class ProcessingJobWorkflow(
 
         if (s3.GetString("S3InputMode") == "Pipe")
         {
-            return ApiError.Validation($"ClientError: Input {name}: S3InputMode Pipe is not supported yet; use File.");
+            return ApiError.Validation($"ClientError: Input {name}: S3InputMode Pipe is not supported for processing jobs; use File.");
         }
 
         if (s3.GetString("S3CompressionType") is { } compression && compression != "None")
@@ -183,7 +206,7 @@ internal sealed partial class ProcessingJobWorkflow(
             return ApiError.Validation($"ClientError: Input {name}: S3CompressionType {compression} is only valid with S3InputMode Pipe.");
         }
 
-        var directory = HostPath(job, localPath);
+        var directory = HostPath(job, host, localPath);
         if (directory is null)
         {
             return ApiError.Validation($"ClientError: Input {name}: LocalPath {localPath} is not under /opt/ml/processing/.");
@@ -207,7 +230,7 @@ internal sealed partial class ProcessingJobWorkflow(
         }
 
         var distribution = s3.GetString("S3DataDistributionType") == "ShardedByS3Key" ? S3DataDistribution.ShardedByS3Key : S3DataDistribution.FullyReplicated;
-        var staged = await stager.StageAsync(new S3DataSource(uri.Value!, dataType.Value, distribution), directory, Shard.Single, cancellationToken);
+        var staged = await stager.StageAsync(new S3DataSource(uri.Value!, dataType.Value, distribution), directory, shard, cancellationToken);
         return staged.Succeeded ? true : ApiError.Validation($"ClientError: Input {name}: {staged.Error!.Message}");
     }
 
@@ -215,7 +238,7 @@ internal sealed partial class ProcessingJobWorkflow(
     /// Where a container path under /opt/ml/processing/ lives in the workspace (the container sees the workspace's
     /// opt/ml at /opt/ml); null for a path that would leave it.
     /// </summary>
-    private static string? HostPath(JobContext job, string localPath)
+    private static string? HostPath(JobContext job, string host, string localPath)
     {
         const string Prefix = ContainerMlRoot + "/processing/";
         if (!localPath.StartsWith(Prefix, StringComparison.Ordinal))
@@ -223,12 +246,12 @@ internal sealed partial class ProcessingJobWorkflow(
             return null;
         }
 
-        var processing = Path.GetFullPath(Path.Combine(job.MlRoot, "processing"));
+        var processing = Path.GetFullPath(Path.Combine(job.MlRoot(host), "processing"));
         var path = Path.GetFullPath(Path.Combine(processing, localPath[Prefix.Length..].TrimEnd('/')));
         return path.StartsWith(processing + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? path : null;
     }
 
-    private static ContainerSpec ContainerSpecFor(JobContext job, JsonObject document, string image)
+    private static ContainerSpec ContainerSpecFor(JobContext job, string host, JsonObject document, string image, bool isolated)
     {
         // Contract 5.4: the entrypoint replaces the image's ENTRYPOINT and CMD; the arguments replace CMD. No train/serve.
         var app = document.GetObject("AppSpecification")!;
@@ -241,34 +264,47 @@ internal sealed partial class ProcessingJobWorkflow(
         }
 
         return new ContainerSpec(
-            Name: $"cp-{job.AccountId}-proc-{job.Name}-{Host}",
+            Name: $"cp-{job.AccountId}-proc-{job.Name}-{host}",
             Image: image,
             Entrypoint: entrypoint,
             Arguments: arguments,
             Environment: environment,
-            Mounts: [new VolumeMount(job.MlRoot, ContainerMlRoot, ReadOnly: false)],
-            Network: null,
-            Hostname: Host,
+            Mounts: [new VolumeMount(job.MlRoot(host), ContainerMlRoot, ReadOnly: false)],
+            Network: job.Hosts.Count > 1 ? job.NetworkName : null,
+            Hostname: host,
             Limits: ResourceLimits.ForInstanceType(document.GetObject("ProcessingResources")?.GetObject("ClusterConfig")?.GetString("InstanceType")),
-            NetworkIsolation: document.GetObject("NetworkConfig")?.GetBool("EnableNetworkIsolation") == true,
+            NetworkIsolation: isolated,
             Ports: [],
             Labels: new Dictionary<string, string>
             {
                 ["controlplane.kind"] = KindSegment,
                 ["controlplane.account"] = job.AccountId,
                 ["controlplane.job"] = job.Name,
+                ["controlplane.host"] = host,
             },
-            WorkDirectory: job.Root);
+            WorkDirectory: job.HostRoot(host));
     }
 
-    /// <summary>Copies the log and ends the container on StopProcessingJob or when MaxRuntimeInSeconds runs out.</summary>
-    private async Task<Outcome> SuperviseAsync(JobContext job, JsonObject document, IContainerHandle handle, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the logs, uploads Continuous outputs as they are written, and ends the containers on StopProcessingJob or
+    /// when MaxRuntimeInSeconds runs out.
+    /// </summary>
+    private async Task<Outcome> SuperviseAsync(JobContext job, JsonObject document, IReadOnlyList<SupervisedContainer> containers, CancellationToken cancellationToken)
     {
+        var continuous = Outputs(job, document)
+            .Where(o => o.Continuous && o.Error is null)
+            .Select(o => new ContinuousUpload(store, o.Directory, o.Uri))
+            .ToList();
         var maxRuntimeSeconds = document.GetObject("StoppingCondition")?.GetInt("MaxRuntimeInSeconds") ?? 86400;
         var startedAt = Timestamps.FromEpochSeconds(document.GetDouble("ProcessingStartTime") ?? Timestamps.ToEpochSeconds(time.GetUtcNow()));
 
         async Task<StopRequest?> CheckStopAsync(CancellationToken token)
         {
+            foreach (var upload in continuous)
+            {
+                await upload.SyncAsync(token);
+            }
+
             var current = await documents.ReadAsync(Descriptor, job.AccountId, job.Name, token);
             if (current?.GetString(StatusMember) == JobStatus.Stopping)
             {
@@ -293,7 +329,7 @@ internal sealed partial class ProcessingJobWorkflow(
             return new StopRequest($"MaxRuntimeExceeded: The processing job ran longer than MaxRuntimeInSeconds ({maxRuntimeSeconds}) and was stopped.");
         }
 
-        var exit = await supervisor.SuperviseAsync(handle, job.LogPath, onLine: null, CheckStopAsync, cancellationToken);
+        var exit = await supervisor.SuperviseAsync(containers, onLine: null, CheckStopAsync, cancellationToken);
         if (exit.StoppedBy is { } stop)
         {
             return stop.Reason == JobStatus.Stopped ? Outcome.Stopped() : Outcome.Stopped(stop.Reason);
@@ -304,49 +340,66 @@ internal sealed partial class ProcessingJobWorkflow(
             return Outcome.Completed();
         }
 
-        var tail = await handle.TailLogAsync(10, CancellationToken.None);
-        return Outcome.Failed($"AlgorithmError: The processing container exited with code {exit.ExitCode}. Last log lines: {string.Join(" | ", tail)}");
+        var tail = await containers[exit.Index].Handle.TailLogAsync(10, CancellationToken.None);
+        var where = job.Hosts.Count > 1 ? $" on {job.Hosts[exit.Index]}" : string.Empty;
+        return Outcome.Failed($"AlgorithmError: The processing container{where} exited with code {exit.ExitCode}. Last log lines: {string.Join(" | ", tail)}") with { Host = job.Hosts[exit.Index] };
     }
 
-    /// <summary>Every S3Output's LocalPath goes to its S3Uri (keys relative to the directory). Returns a failure reason.</summary>
+    /// <summary>
+    /// Every S3Output's LocalPath, on every host, goes to its S3Uri (keys relative to the directory; Continuous ones
+    /// again, for what changed since their last upload). Returns a failure reason.
+    /// </summary>
     private async Task<string?> UploadOutputsAsync(JobContext job, JsonObject document, CancellationToken cancellationToken)
     {
-        foreach (var output in document.GetObject("ProcessingOutputConfig")?.GetArray("Outputs").Objects() ?? [])
+        foreach (var output in Outputs(job, document))
         {
-            // S3UploadMode Continuous is uploaded at the end as well: the result in S3 is the same once the job is done.
-            if (output.GetObject("S3Output") is not { } s3 || s3.GetString("LocalPath") is not { } localPath || HostPath(job, localPath) is not { } directory)
+            if (output.Error is { } error)
             {
-                continue;
-            }
-
-            var name = output.GetString("OutputName");
-            var uri = S3Location.Parse(s3.GetString("S3Uri")!);
-            if (!uri.Succeeded)
-            {
-                return $"ClientError: Output {name}: {uri.Error!.Message}";
+                return $"ClientError: Output {output.Name}: {error}";
             }
 
             try
             {
-                await store.CreateBucketIfMissingAsync(uri.Value!, cancellationToken);
-                var uploaded = await stager.UploadDirectoryAsync(directory, uri.Value!, cancellationToken);
+                await store.CreateBucketIfMissingAsync(output.Uri, cancellationToken);
+                var uploaded = await stager.UploadDirectoryAsync(output.Directory, output.Uri, cancellationToken);
                 if (!uploaded.Succeeded)
                 {
-                    return $"ClientError: Output {name}: {uploaded.Error!.Message}";
+                    return $"ClientError: Output {output.Name}: {uploaded.Error!.Message}";
                 }
             }
             catch (ObjectStoreException e)
             {
-                return $"ClientError: Output {name}: uploading to {uri.Value} failed: {e.Message}";
+                return $"ClientError: Output {output.Name}: uploading to {output.Uri} failed: {e.Message}";
             }
         }
 
         return null;
     }
 
+    /// <summary>The S3 outputs with a LocalPath, one per host; an S3Uri that does not parse carries its error.</summary>
+    private static IEnumerable<OutputPlan> Outputs(JobContext job, JsonObject document)
+    {
+        foreach (var output in document.GetObject("ProcessingOutputConfig")?.GetArray("Outputs").Objects() ?? [])
+        {
+            if (output.GetObject("S3Output") is not { } s3 || s3.GetString("LocalPath") is not { } localPath)
+            {
+                continue;
+            }
+
+            var uri = S3Location.Parse(s3.GetString("S3Uri")!);
+            foreach (var host in job.Hosts)
+            {
+                if (HostPath(job, host, localPath) is { } directory)
+                {
+                    yield return new OutputPlan(output.GetString("OutputName")!, directory, uri.Value!, s3.GetString("S3UploadMode") == "Continuous", uri.Error?.Message);
+                }
+            }
+        }
+    }
+
     private async Task FinishAsync(JobContext job, Outcome outcome, CancellationToken cancellationToken)
     {
-        var exitMessage = await ReadExitMessageAsync(job);
+        var exitMessage = await ReadExitMessageAsync(job, outcome.Host);
         var status = outcome.Status;
         await documents.UpdateAsync(Descriptor, job.AccountId, job.Name, (d, now) =>
         {
@@ -375,9 +428,9 @@ internal sealed partial class ProcessingJobWorkflow(
     }
 
     /// <summary>The first 1 KB of /opt/ml/output/message, as UTF-8 text; null when the program wrote none.</summary>
-    private static async Task<string?> ReadExitMessageAsync(JobContext job)
+    private static async Task<string?> ReadExitMessageAsync(JobContext job, string host)
     {
-        var path = Path.Combine(job.MlRoot, "output", "message");
+        var path = Path.Combine(job.MlRoot(host), "output", "message");
         if (!File.Exists(path))
         {
             return null;
@@ -405,18 +458,29 @@ internal sealed partial class ProcessingJobWorkflow(
     [LoggerMessage(Level = LogLevel.Information, Message = "Processing job {Name} ended {Status}")]
     private static partial void LogFinished(ILogger logger, string name, string status);
 
-    private sealed record JobContext(string AccountId, string Name, string Root)
+    /// <summary>Where a job's files are: one directory per host (its work directory, with its opt/ml tree), logs and container ids beside them.</summary>
+    private sealed record JobContext(string AccountId, string Name, string Root, IReadOnlyList<string> Hosts)
     {
-        public string MlRoot => Path.Combine(Root, "opt", "ml");
+        /// <summary>The network the hosts of a multi-instance job share.</summary>
+        public string NetworkName => $"cp-{AccountId}-proc-{Name}";
 
-        public string ContainerIdPath => Path.Combine(Root, "container.id");
+        public string HostRoot(string host) => Path.Combine(Root, host);
 
-        public string LogPath => Path.Combine(Root, "algo-1.log");
+        public string MlRoot(string host) => Path.Combine(HostRoot(host), "opt", "ml");
+
+        public string ContainerIdPath(string host) => Path.Combine(Root, $"{host}.container.id");
+
+        public string LogPath(string host) => JobWorkspace.HostLogPath(Root, host);
     }
 
-    /// <summary>How a run ends: the primary status and any failure reason.</summary>
+    /// <summary>One host's directory of one S3 output.</summary>
+    private sealed record OutputPlan(string Name, string Directory, S3Location Uri, bool Continuous, string? Error);
+
+    /// <summary>How a run ends: the primary status, any failure reason, and the host whose ExitMessage is reported.</summary>
     private sealed record Outcome(string Status, string? FailureReason)
     {
+        public string Host { get; init; } = JobWorkspace.FirstHost;
+
         public static Outcome Completed() => new(JobStatus.Completed, null);
 
         public static Outcome Stopped(string? reason = null) => new(JobStatus.Stopped, reason);

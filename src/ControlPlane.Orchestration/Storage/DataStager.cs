@@ -48,35 +48,18 @@ internal sealed class DataStager(IObjectStore store)
 
     public async Task<Result<TransferSummary>> StageAsync(S3DataSource source, string directory, Shard shard, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(shard.Index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard.Index, shard.Count);
-
-        var found = source.DataType == S3DataType.ManifestFile
-            ? await ReadManifestAsync(source.Uri, cancellationToken)
-            : await ListPrefixAsync(source.Uri, cancellationToken);
-        if (found.Error is { } error)
+        var selected = await SelectAsync(source, shard, cancellationToken);
+        if (selected.Error is { } error)
         {
             return error;
         }
 
-        var objects = found.Value!;
-        if (objects.Count == 0)
-        {
-            return ApiError.Validation($"No S3 objects found under S3 URL \"{source.Uri}\" given in input data source. Please ensure that the bucket exists and that objects exist under that S3 prefix.");
-        }
-
-        // Sharding by position in key order gives every instance the same view of which objects are whose.
-        objects.Sort((a, b) => Utf8Ordinal.Comparer.Compare(a.Object.Key, b.Object.Key));
-        var selected = source.Distribution == S3DataDistribution.ShardedByS3Key
-            ? objects.Where((_, position) => position % shard.Count == shard.Index).ToList()
-            : objects;
-
         var root = Path.GetFullPath(directory);
-        var plan = new List<(S3Location Object, string LocalPath)>(selected.Count);
-        foreach (var (location, relativePath) in selected)
+        var plan = new List<(S3Location Object, string LocalPath)>(selected.Value!.Count);
+        foreach (var (location, relativePath) in selected.Value!)
         {
             var localPath = Path.GetFullPath(Path.Combine(root, relativePath));
-            if (S3Location.KeyError(relativePath) is not null || !localPath.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            if (!localPath.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             {
                 return ApiError.Validation($"The S3 object \"{location}\" cannot be staged: its path \"{relativePath}\" leaves the input directory.");
             }
@@ -102,6 +85,45 @@ internal sealed class DataStager(IObjectStore store)
         return missing.IsEmpty
             ? Summary(staged)
             : ApiError.Validation($"The S3 object \"{missing.OrderBy(location => location.Key, Utf8Ordinal.Comparer).First()}\" does not exist.");
+    }
+
+    /// <summary>
+    /// The objects of <paramref name="source"/> that instance <paramref name="shard"/> gets, in key order (UTF-8 bytes),
+    /// each with its path relative to the channel: all of them when FullyReplicated; with ShardedByS3Key, every
+    /// Count-th object starting at the instance's index, so each object goes to exactly one instance and every instance
+    /// computes the same split. An empty source, or a key that is not a safe relative path, is an error.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<(S3Location Object, string RelativePath)>>> SelectAsync(S3DataSource source, Shard shard, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shard.Index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard.Index, shard.Count);
+
+        var found = source.DataType == S3DataType.ManifestFile
+            ? await ReadManifestAsync(source.Uri, cancellationToken)
+            : await ListPrefixAsync(source.Uri, cancellationToken);
+        if (found.Error is { } error)
+        {
+            return error;
+        }
+
+        var objects = found.Value!;
+        if (objects.Count == 0)
+        {
+            return ApiError.Validation($"No S3 objects found under S3 URL \"{source.Uri}\" given in input data source. Please ensure that the bucket exists and that objects exist under that S3 prefix.");
+        }
+
+        objects.Sort((a, b) => Utf8Ordinal.Comparer.Compare(a.Object.Key, b.Object.Key));
+        foreach (var (location, relativePath) in objects)
+        {
+            if (S3Location.KeyError(relativePath) is not null || relativePath.Split('/').Contains(".."))
+            {
+                return ApiError.Validation($"The S3 object \"{location}\" cannot be staged: its path \"{relativePath}\" leaves the input directory.");
+            }
+        }
+
+        return Result<IReadOnlyList<(S3Location Object, string RelativePath)>>.Success(source.Distribution == S3DataDistribution.ShardedByS3Key
+            ? objects.Where((_, position) => position % shard.Count == shard.Index).ToList()
+            : objects);
     }
 
     /// <summary>Uploads every file under <paramref name="directory"/> (not following symbolic links) to key <c>prefix/relative/path</c>.</summary>

@@ -3,17 +3,24 @@ using System.IO.Compression;
 
 namespace ControlPlane.Orchestration.Training;
 
-/// <summary>model.tar.gz and output.tar.gz: a directory's contents as a gzip-compressed tar, paths relative to it.</summary>
+/// <summary>
+/// model.tar.gz and output.tar.gz: directories' contents as one gzip-compressed tar, paths relative to each directory.
+/// Several directories (the hosts of a multi-instance job) are merged; on a name clash the earlier directory wins.
+/// </summary>
 internal static class TarGz
 {
-    public static async Task PackAsync(string directory, string archivePath, CancellationToken cancellationToken)
+    public static async Task PackAsync(IReadOnlyList<string> directories, string archivePath, CancellationToken cancellationToken)
     {
         await using var file = File.Create(archivePath);
         await using var gzip = new GZipStream(file, CompressionLevel.Fastest);
         var entries = 0;
         await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
         {
-            entries = await WriteEntriesAsync(tar, directory, cancellationToken);
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var directory in directories.Where(Directory.Exists))
+            {
+                entries += await WriteEntriesAsync(tar, directory, written, cancellationToken);
+            }
         }
 
         if (entries == 0)
@@ -24,19 +31,20 @@ internal static class TarGz
         }
     }
 
-    private static async Task<int> WriteEntriesAsync(TarWriter tar, string directory, CancellationToken cancellationToken)
+    private static async Task<int> WriteEntriesAsync(TarWriter tar, string directory, HashSet<string> written, CancellationToken cancellationToken)
     {
         var entries = 0;
         foreach (var path in Directory.EnumerateFileSystemEntries(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Order(StringComparer.Ordinal))
         {
             var info = new FileInfo(path);
             // Links are not followed: a container could point one at a host file outside its job directory.
-            if (info.LinkTarget is not null)
+            var name = Path.GetRelativePath(directory, path).Replace('\\', '/');
+            if (info.LinkTarget is not null || !written.Add(name))
             {
                 continue;
             }
 
-            await tar.WriteEntryAsync(path, Path.GetRelativePath(directory, path).Replace('\\', '/'), cancellationToken);
+            await tar.WriteEntryAsync(path, name, cancellationToken);
             entries++;
         }
 

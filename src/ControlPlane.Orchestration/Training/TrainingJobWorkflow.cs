@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ControlPlane.Application.Operations;
 using ControlPlane.Core.Documents;
+using ControlPlane.Core.Errors;
 using ControlPlane.Core.Lifecycle;
 using ControlPlane.Orchestration.Jobs;
 using ControlPlane.Orchestration.Runtimes;
@@ -12,27 +13,27 @@ namespace ControlPlane.Orchestration.Training;
 
 /// <summary>
 /// Runs one training job as SageMaker does (contract 3.1, 5.1): Starting → Downloading (channels staged from the
-/// object store) → Training (the image pulled and run with <c>train</c>) → Uploading (model.tar.gz, output.tar.gz) →
-/// Completed, or Failed, Stopped, MaxRuntimeExceeded. Every step is written to the job's document as it happens.
-/// The container id is kept in the job's workspace, so a worker that dies mid-job is replaced by one that re-attaches
-/// to the running container instead of starting it again (see <see cref="ContainerJobSupervisor"/>).
+/// object store, or Pipe-mode FIFOs made) → Training (the image pulled and run with <c>train</c>, one container per
+/// instance <c>algo-1..N</c> on a network of their own) → Uploading (model.tar.gz, output.tar.gz) → Completed, or
+/// Failed, Stopped, MaxRuntimeExceeded. Every step is written to the job's document as it happens.
+/// The container ids are kept in the job's workspace, so a worker that dies mid-job is replaced by one that
+/// re-attaches to the running containers instead of starting them again (see <see cref="ContainerJobSupervisor"/>).
+/// An internal error (the container runtime failing, containers gone after a worker died) is retried as
+/// RetryStrategy allows, from the start ("Restarting"); a program that exits non-zero is never retried.
 /// </summary>
 internal sealed partial class TrainingJobWorkflow(
     JobDocuments documents,
     IContainerRuntime runtime,
     ContainerJobSupervisor supervisor,
     DataStager stager,
+    PipeChannelFeeder pipes,
     IObjectStore store,
     JobWorkspace workspace,
     TimeProvider time,
     ILogger<TrainingJobWorkflow> logger)
 {
     public const string KindSegment = "training-jobs";
-    private const string Host = "algo-1";
     private const int FailureReasonLength = 1024;
-
-    /// <summary>How often /opt/ml/checkpoints is copied to CheckpointConfig.S3Uri while the job runs.</summary>
-    private static readonly TimeSpan CheckpointSyncInterval = TimeSpan.FromSeconds(10);
 
     private static readonly ResourceDescriptor Descriptor = ResourceCatalog.TrainingJob;
 
@@ -41,79 +42,170 @@ internal sealed partial class TrainingJobWorkflow(
     [Queue("jobs")]
     public async Task RunAsync(string accountId, string name, CancellationToken cancellationToken)
     {
-        await supervisor.RunExclusiveAsync(
-            $"training-job:{accountId}:{name}",
-            () => RunLockedAsync(new JobContext(accountId, name, workspace.Root(KindSegment, accountId, name)), cancellationToken));
+        await supervisor.RunExclusiveAsync($"training-job:{accountId}:{name}", () => RunLockedAsync(accountId, name, cancellationToken));
     }
 
-    private async Task RunLockedAsync(JobContext job, CancellationToken cancellationToken)
+    private async Task RunLockedAsync(string accountId, string name, CancellationToken cancellationToken)
     {
-        var document = await documents.ReadAsync(Descriptor, job.AccountId, job.Name, cancellationToken);
+        var document = await documents.ReadAsync(Descriptor, accountId, name, cancellationToken);
         if (document is null || JobStatus.IsTerminal(document.GetString("TrainingJobStatus")!))
         {
             return;
         }
 
-        if (document.GetString("TrainingJobStatus") == JobStatus.Stopping && !File.Exists(job.ContainerIdPath))
+        var job = new JobContext(accountId, name, workspace.Root(KindSegment, accountId, name), JobWorkspace.Hosts(document.GetObject("ResourceConfig")?.GetInt("InstanceCount") ?? 1));
+        while (true)
         {
-            await FinishAsync(job, Outcome.Stopped(), cancellationToken);
-            return;
-        }
+            if (document.GetString("TrainingJobStatus") == JobStatus.Stopping && !job.Hosts.Any(h => File.Exists(job.ContainerIdPath(h))))
+            {
+                await FinishAsync(job, Outcome.Stopped(), cancellationToken);
+                return;
+            }
 
-        var container = await supervisor.AttachOrStartAsync(job.ContainerIdPath, () => PrepareAndStartAsync(job, document, cancellationToken), cancellationToken);
-        if (!container.Succeeded)
-        {
-            await FinishAsync(job, Outcome.Failed(container.Error!.Message), cancellationToken);
-            return;
-        }
+            string internalError;
+            try
+            {
+                var cluster = await supervisor.AttachOrStartAsync([.. job.Hosts.Select(job.ContainerIdPath)], () => PrepareAndStartAsync(job, document, cancellationToken), cancellationToken);
+                if (cluster.Handles is { } handles)
+                {
+                    await RunContainersAsync(job, document, handles, cancellationToken);
+                    return;
+                }
 
-        var handle = container.Value!;
+                if (cluster.Error is { } error)
+                {
+                    await FinishAsync(job, Outcome.Failed(error.Message), cancellationToken);
+                    await runtime.RemoveNetworkAsync(job.NetworkName, CancellationToken.None);
+                    return;
+                }
 
-        await using (handle)
-        {
-            var outcome = await SuperviseAsync(job, document, handle, cancellationToken);
-            await UploadAsync(job, document, outcome, cancellationToken);
-            await FinishAsync(job, outcome, cancellationToken);
-            await handle.RemoveAsync(CancellationToken.None);
+                internalError = "The training containers are gone: the worker running the job stopped and they did not outlive it.";
+            }
+            catch (ContainerRuntimeException e)
+            {
+                internalError = e.Message;
+            }
+
+            await supervisor.DiscardAsync([.. job.Hosts.Select(job.ContainerIdPath)]);
+            if (!await RestartAsync(job, internalError, cancellationToken))
+            {
+                await FinishAsync(job, Outcome.Failed($"InternalServerError: {internalError}"), cancellationToken);
+                return;
+            }
+
+            document = await documents.ReadAsync(Descriptor, accountId, name, cancellationToken) ?? document;
         }
     }
 
-    private async Task<Core.Errors.Result<IContainerHandle>> PrepareAndStartAsync(JobContext job, JsonObject document, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the job again after an internal error when RetryStrategy.MaximumRetryAttempts allows one more attempt;
+    /// each attempt is a "Restarting" entry in SecondaryStatusTransitions, which is also how attempts are counted.
+    /// </summary>
+    private async Task<bool> RestartAsync(JobContext job, string reason, CancellationToken cancellationToken)
     {
-        // A previous attempt that died before its container started leaves a partial tree: start clean.
+        var restarted = false;
+        await documents.UpdateAsync(Descriptor, job.AccountId, job.Name, (d, now) =>
+        {
+            var allowed = d.GetObject("RetryStrategy")?.GetInt("MaximumRetryAttempts") ?? 0;
+            var used = d.GetArray("SecondaryStatusTransitions").Objects().Count(t => t.GetString("Status") == TrainingSecondaryStatus.Restarting);
+            if (d.GetString("TrainingJobStatus") != JobStatus.InProgress || used >= allowed)
+            {
+                return false;
+            }
+
+            SecondaryStatusHistory.Enter(d, TrainingSecondaryStatus.Restarting, $"Restarting the training job after an internal error (retry {used + 1} of {allowed}): {reason}", now);
+            restarted = true;
+            return true;
+        }, cancellationToken);
+        if (restarted)
+        {
+            LogRestarting(logger, job.Name, reason);
+        }
+
+        return restarted;
+    }
+
+    /// <summary>Supervises the started or re-attached containers to their end, uploads, records the outcome and cleans up.</summary>
+    private async Task RunContainersAsync(JobContext job, JsonObject document, IReadOnlyList<IContainerHandle> handles, CancellationToken cancellationToken)
+    {
+        Outcome outcome;
+        using (var feeding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            var feeders = await StartPipeFeedersAsync(job, document, feeding.Token);
+            try
+            {
+                // The start time is read again: a job that re-attached keeps the one its first run recorded.
+                document = await documents.ReadAsync(Descriptor, job.AccountId, job.Name, cancellationToken) ?? document;
+                outcome = await SuperviseAsync(job, document, [.. handles.Select((h, i) => new SupervisedContainer(h, job.LogPath(job.Hosts[i])))], cancellationToken);
+            }
+            finally
+            {
+                await feeding.CancelAsync();
+                await Task.WhenAll(feeders).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+
+        await UploadAsync(job, document, outcome, cancellationToken);
+        await FinishAsync(job, outcome, cancellationToken);
+        await ContainerJobSupervisor.RemoveAllAsync(handles);
+        await runtime.RemoveNetworkAsync(job.NetworkName, CancellationToken.None);
+    }
+
+    private async Task<Result<IReadOnlyList<IContainerHandle>>> PrepareAndStartAsync(JobContext job, JsonObject document, CancellationToken cancellationToken)
+    {
+        // A previous attempt that died before its containers started leaves a partial tree: start clean.
         if (Directory.Exists(job.Root))
         {
             Directory.Delete(job.Root, recursive: true);
         }
 
-        foreach (var directory in new[] { job.ConfigDirectory, job.ModelDirectory, job.OutputDataDirectory, job.CheckpointDirectory, Path.Combine(job.MlRoot, "output", "intermediate") })
+        var channels = new List<ChannelPlan>();
+        foreach (var channel in document.GetArray("InputDataConfig").Objects())
         {
-            Directory.CreateDirectory(directory);
+            var plan = ChannelPlan.From(channel, document);
+            if (!plan.Succeeded)
+            {
+                return plan.Error!;
+            }
+
+            channels.Add(plan.Value!);
+        }
+
+        foreach (var host in job.Hosts)
+        {
+            foreach (var directory in new[] { job.ConfigDirectory(host), job.ModelDirectory(host), job.OutputDataDirectory(host), job.CheckpointDirectory(host), Path.Combine(job.MlRoot(host), "output", "intermediate") })
+            {
+                Directory.CreateDirectory(directory);
+            }
         }
 
         await TransitionAsync(job, TrainingSecondaryStatus.Starting, "Preparing the instances for training", cancellationToken);
         await TransitionAsync(job, TrainingSecondaryStatus.Downloading, "Downloading input data", cancellationToken, markTrainingStart: true);
-        foreach (var channel in document.GetArray("InputDataConfig").Objects())
+        for (var index = 0; index < job.Hosts.Count; index++)
         {
-            var staged = await StageChannelAsync(job, channel, cancellationToken);
-            if (!staged.Succeeded)
+            var host = job.Hosts[index];
+            foreach (var channel in channels)
             {
-                return staged.Error!;
+                var staged = await PrepareChannelAsync(job, host, new Shard(index, job.Hosts.Count), channel, cancellationToken);
+                if (!staged.Succeeded)
+                {
+                    return staged.Error!;
+                }
             }
-        }
 
-        if (Checkpoints.From(document, job) is { } checkpoints)
-        {
-            // Resuming: what an earlier run saved is back under the checkpoint directory before the program starts.
-            Directory.CreateDirectory(checkpoints.HostPath);
-            var restored = await stager.StageAsync(new S3DataSource(checkpoints.Uri, S3DataType.S3Prefix, S3DataDistribution.FullyReplicated), checkpoints.HostPath, Shard.Single, cancellationToken);
-            if (!restored.Succeeded)
+            if (Checkpoints.From(document, job, host) is { } checkpoints)
             {
-                return Core.Errors.ApiError.Validation($"ClientError: Checkpoints at {checkpoints.Uri}: {restored.Error!.Message}");
+                // Resuming: what an earlier run saved is back under the checkpoint directory before the program starts.
+                Directory.CreateDirectory(checkpoints.HostPath);
+                var restored = await stager.StageAsync(new S3DataSource(checkpoints.Uri, S3DataType.S3Prefix, S3DataDistribution.FullyReplicated), checkpoints.HostPath, Shard.Single, cancellationToken);
+                if (!restored.Succeeded)
+                {
+                    return ApiError.Validation($"ClientError: Checkpoints at {checkpoints.Uri}: {restored.Error!.Message}");
+                }
             }
-        }
 
-        await TrainingConfigFiles.WriteAsync(job.ConfigDirectory, document, Host, [Host], cancellationToken);
+            await TrainingConfigFiles.WriteAsync(job.ConfigDirectory(host), document, host, job.Hosts, cancellationToken);
+        }
 
         await TransitionAsync(job, TrainingSecondaryStatus.Training, "Downloading the training image", cancellationToken);
         var algorithm = document.GetObject("AlgorithmSpecification")!;
@@ -121,44 +213,79 @@ internal sealed partial class TrainingJobWorkflow(
         var pulled = await runtime.PullAsync(image, cancellationToken);
         if (!pulled.Succeeded)
         {
-            return Core.Errors.ApiError.Validation($"ClientError: The training image {image} could not be pulled: {pulled.Error!.Message}");
+            return ApiError.Validation($"ClientError: The training image {image} could not be pulled: {pulled.Error!.Message}");
+        }
+
+        var isolated = document.GetBool("EnableNetworkIsolation") == true;
+        if (job.Hosts.Count > 1)
+        {
+            await runtime.CreateNetworkAsync(job.NetworkName, isolated, cancellationToken);
         }
 
         await TransitionAsync(job, TrainingSecondaryStatus.Training, "Training image download completed. Training in progress.", cancellationToken);
-        return await runtime.StartAsync(ContainerSpecFor(job, document, image), cancellationToken);
+        var started = new List<IContainerHandle>();
+        foreach (var host in job.Hosts)
+        {
+            var container = await runtime.StartAsync(ContainerSpecFor(job, host, document, image, isolated), cancellationToken);
+            if (!container.Succeeded)
+            {
+                await ContainerJobSupervisor.RemoveAllAsync(started);
+                return container.Error!;
+            }
+
+            started.Add(container.Value!);
+        }
+
+        return started;
     }
 
-    private async Task<Core.Errors.Result<bool>> StageChannelAsync(JobContext job, JsonObject channel, CancellationToken cancellationToken)
+    /// <summary>File mode (and FastFile, which is File here): the host's share staged. Pipe mode: the first FIFO made.</summary>
+    private async Task<Result<bool>> PrepareChannelAsync(JobContext job, string host, Shard shard, ChannelPlan channel, CancellationToken cancellationToken)
     {
-        var name = channel.GetString("ChannelName")!;
-        if (channel.GetObject("DataSource")?.GetObject("S3DataSource") is not { } s3)
+        if (channel.Pipe)
         {
-            return Core.Errors.ApiError.Validation($"ClientError: Channel {name} has no S3DataSource; only S3 data sources are supported.");
+            // Listing now fails a job with a missing or empty source before it starts, as File mode does.
+            var selected = await stager.SelectAsync(channel.Source, shard, cancellationToken);
+            if (!selected.Succeeded)
+            {
+                return ApiError.Validation($"ClientError: Channel {channel.Name}: {selected.Error!.Message}");
+            }
+
+            PipeChannelFeeder.Prepare(job.DataDirectory(host), channel.Name);
+            return true;
         }
 
-        var uri = S3Location.Parse(s3.GetString("S3Uri")!);
-        if (!uri.Succeeded)
-        {
-            return Core.Errors.ApiError.Validation($"ClientError: Channel {name}: {uri.Error!.Message}");
-        }
-
-        var dataType = s3.GetString("S3DataType") switch
-        {
-            "S3Prefix" => S3DataType.S3Prefix,
-            "ManifestFile" => S3DataType.ManifestFile,
-            _ => (S3DataType?)null,
-        };
-        if (dataType is null)
-        {
-            return Core.Errors.ApiError.Validation($"ClientError: Channel {name}: S3DataType {s3.GetString("S3DataType")} is not supported; use S3Prefix or ManifestFile.");
-        }
-
-        var distribution = s3.GetString("S3DataDistributionType") == "ShardedByS3Key" ? S3DataDistribution.ShardedByS3Key : S3DataDistribution.FullyReplicated;
-        var staged = await stager.StageAsync(new S3DataSource(uri.Value!, dataType.Value, distribution), Path.Combine(job.MlRoot, "input", "data", name), Shard.Single, cancellationToken);
-        return staged.Succeeded ? true : Core.Errors.ApiError.Validation($"ClientError: Channel {name}: {staged.Error!.Message}");
+        var staged = await stager.StageAsync(channel.Source, Path.Combine(job.DataDirectory(host), channel.Name), shard, cancellationToken);
+        return staged.Succeeded ? true : ApiError.Validation($"ClientError: Channel {channel.Name}: {staged.Error!.Message}");
     }
 
-    private static ContainerSpec ContainerSpecFor(JobContext job, JsonObject document, string image)
+    /// <summary>One feeder per Pipe-mode channel and host, until <paramref name="cancellationToken"/> ends them.</summary>
+    private async Task<List<Task>> StartPipeFeedersAsync(JobContext job, JsonObject document, CancellationToken cancellationToken)
+    {
+        var feeders = new List<Task>();
+        foreach (var channel in document.GetArray("InputDataConfig").Objects())
+        {
+            if (ChannelPlan.From(channel, document) is not { Succeeded: true, Value: { Pipe: true } plan })
+            {
+                continue;
+            }
+
+            for (var index = 0; index < job.Hosts.Count; index++)
+            {
+                var selected = await stager.SelectAsync(plan.Source, new Shard(index, job.Hosts.Count), cancellationToken);
+                if (selected.Succeeded)
+                {
+                    var objects = selected.Value!.Select(o => o.Object).ToList();
+                    var pipe = new PipeChannel(plan.Name, job.DataDirectory(job.Hosts[index]), objects, plan.Gzip, plan.RecordIo);
+                    feeders.Add(Task.Run(() => pipes.FeedAsync(pipe, cancellationToken), CancellationToken.None));
+                }
+            }
+        }
+
+        return feeders;
+    }
+
+    private static ContainerSpec ContainerSpecFor(JobContext job, string host, JsonObject document, string image, bool isolated)
     {
         var algorithm = document.GetObject("AlgorithmSpecification")!;
         var entrypoint = algorithm.GetArray("ContainerEntrypoint")?.Select(a => a!.GetValue<string>()).ToList();
@@ -173,47 +300,51 @@ internal sealed partial class TrainingJobWorkflow(
         environment["TRAINING_JOB_NAME"] = job.Name;
         environment["TRAINING_JOB_ARN"] = document.GetString("TrainingJobArn")!;
         var instanceType = document.GetObject("ResourceConfig")?.GetString("InstanceType");
+        var mlMount = new VolumeMount(job.MlRoot(host), "/opt/ml", ReadOnly: false);
         return new ContainerSpec(
-            Name: ContainerName(job),
+            Name: $"cp-{job.AccountId}-train-{job.Name}-{host}",
             Image: image,
             Entrypoint: entrypoint,
             Arguments: arguments,
             Environment: environment,
-            Mounts: Checkpoints.From(document, job) is { InsideMlRoot: false } checkpoints
-                ? [new VolumeMount(job.MlRoot, "/opt/ml", ReadOnly: false), new VolumeMount(checkpoints.HostPath, checkpoints.LocalPath, ReadOnly: false)]
-                : [new VolumeMount(job.MlRoot, "/opt/ml", ReadOnly: false)],
-            Network: null,
-            Hostname: Host,
+            Mounts: Checkpoints.From(document, job, host) is { InsideMlRoot: false } checkpoints
+                ? [mlMount, new VolumeMount(checkpoints.HostPath, checkpoints.LocalPath, ReadOnly: false)]
+                : [mlMount],
+            Network: job.Hosts.Count > 1 ? job.NetworkName : null,
+            Hostname: host,
             Limits: ResourceLimits.ForInstanceType(instanceType),
-            NetworkIsolation: document.GetBool("EnableNetworkIsolation") == true,
+            NetworkIsolation: isolated,
             Ports: [],
             Labels: new Dictionary<string, string>
             {
                 ["controlplane.kind"] = KindSegment,
                 ["controlplane.account"] = job.AccountId,
                 ["controlplane.job"] = job.Name,
+                ["controlplane.host"] = host,
             },
-            WorkDirectory: job.Root);
+            WorkDirectory: job.HostRoot(host));
     }
 
-    /// <summary>Docker names: the job name is already [a-zA-Z0-9-]; the account keeps two accounts' jobs apart.</summary>
-    private static string ContainerName(JobContext job) => $"cp-{job.AccountId}-train-{job.Name}-{Host}";
-
-    /// <summary>Copies the log, collects metrics, and ends the container on Stop or when MaxRuntimeInSeconds runs out.</summary>
-    private async Task<Outcome> SuperviseAsync(JobContext job, JsonObject document, IContainerHandle handle, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the logs, collects metrics (from algo-1, whose log SageMaker's metrics come from first), uploads
+    /// checkpoints as they are written, and ends the containers on Stop or when MaxRuntimeInSeconds runs out.
+    /// </summary>
+    private async Task<Outcome> SuperviseAsync(JobContext job, JsonObject document, IReadOnlyList<SupervisedContainer> containers, CancellationToken cancellationToken)
     {
         var metrics = new MetricCollector(document);
         var maxRuntime = TimeSpan.FromSeconds(document.GetObject("StoppingCondition")?.GetInt("MaxRuntimeInSeconds") ?? 86400);
         var startedAt = Timestamps.FromEpochSeconds(document.GetDouble("TrainingStartTime") ?? Timestamps.ToEpochSeconds(time.GetUtcNow()));
-        var checkpoints = Checkpoints.From(document, job);
-        var lastCheckpointSync = time.GetUtcNow();
+        var checkpointUploads = job.Hosts
+            .Select(host => Checkpoints.From(document, job, host))
+            .OfType<Checkpoints>()
+            .Select(c => new ContinuousUpload(store, c.HostPath, c.Uri))
+            .ToList();
 
         async Task<StopRequest?> CheckStopAsync(CancellationToken token)
         {
-            if (checkpoints is not null && time.GetUtcNow() - lastCheckpointSync >= CheckpointSyncInterval)
+            foreach (var upload in checkpointUploads)
             {
-                await stager.UploadDirectoryAsync(checkpoints.HostPath, checkpoints.Uri, token);
-                lastCheckpointSync = time.GetUtcNow();
+                await upload.SyncAsync(token);
             }
 
             var current = await documents.ReadAsync(Descriptor, job.AccountId, job.Name, token);
@@ -236,7 +367,7 @@ internal sealed partial class TrainingJobWorkflow(
             return new StopRequest(TrainingSecondaryStatus.MaxRuntimeExceeded);
         }
 
-        var exit = await supervisor.SuperviseAsync(handle, job.LogPath, metrics.Observe, CheckStopAsync, cancellationToken);
+        var exit = await supervisor.SuperviseAsync(containers, metrics.Observe, CheckStopAsync, cancellationToken);
         await SaveMetricsAsync(job, metrics, cancellationToken);
 
         if (exit.StoppedBy is { } stop)
@@ -249,12 +380,14 @@ internal sealed partial class TrainingJobWorkflow(
             return Outcome.Completed();
         }
 
-        var failureFile = Path.Combine(job.MlRoot, "output", "failure");
+        var host = job.Hosts[exit.Index];
+        var failureFile = Path.Combine(job.MlRoot(host), "output", "failure");
         var reason = File.Exists(failureFile) ? (await File.ReadAllTextAsync(failureFile, CancellationToken.None)).Trim() : string.Empty;
         if (reason.Length == 0)
         {
-            var tail = await handle.TailLogAsync(10, CancellationToken.None);
-            reason = $"AlgorithmError: The training container exited with code {exit.ExitCode}. Last log lines: {string.Join(" | ", tail)}";
+            var tail = await containers[exit.Index].Handle.TailLogAsync(10, CancellationToken.None);
+            var where = job.Hosts.Count > 1 ? $" on {host}" : string.Empty;
+            reason = $"AlgorithmError: The training container{where} exited with code {exit.ExitCode}. Last log lines: {string.Join(" | ", tail)}";
         }
 
         return Outcome.Failed(reason);
@@ -277,7 +410,7 @@ internal sealed partial class TrainingJobWorkflow(
     private async Task UploadAsync(JobContext job, JsonObject document, Outcome outcome, CancellationToken cancellationToken)
     {
         // Checkpoints are kept whatever the outcome: they are what a retry or a new job resumes from.
-        if (Checkpoints.From(document, job) is { } checkpoints)
+        foreach (var checkpoints in job.Hosts.Select(host => Checkpoints.From(document, job, host)).OfType<Checkpoints>())
         {
             var synced = await stager.UploadDirectoryAsync(checkpoints.HostPath, checkpoints.Uri, cancellationToken);
             if (!synced.Succeeded && outcome.Status != JobStatus.Failed)
@@ -298,15 +431,16 @@ internal sealed partial class TrainingJobWorkflow(
 
         var output = document.GetObject("OutputDataConfig")!;
         var prefix = $"{output.GetString("S3OutputPath")!.TrimEnd('/')}/{job.Name}/output";
-        var failure = await UploadArchiveAsync(job.ModelDirectory, $"{prefix}/model.tar.gz", cancellationToken)
-            ?? await UploadArchiveAsync(job.OutputDataDirectory, $"{prefix}/output.tar.gz", cancellationToken);
+        // Every host's files, merged; algo-1's win on a name clash.
+        var failure = await UploadArchiveAsync(job, [.. job.Hosts.Select(job.ModelDirectory)], $"{prefix}/model.tar.gz", cancellationToken)
+            ?? await UploadArchiveAsync(job, [.. job.Hosts.Select(job.OutputDataDirectory)], $"{prefix}/output.tar.gz", cancellationToken);
         if (failure is not null)
         {
             outcome.FailUpload(failure);
         }
     }
 
-    private async Task<string?> UploadArchiveAsync(string directory, string uri, CancellationToken cancellationToken)
+    private async Task<string?> UploadArchiveAsync(JobContext job, IReadOnlyList<string> directories, string uri, CancellationToken cancellationToken)
     {
         var location = S3Location.Parse(uri);
         if (!location.Succeeded)
@@ -314,10 +448,10 @@ internal sealed partial class TrainingJobWorkflow(
             return $"ClientError: {location.Error!.Message}";
         }
 
-        var archive = Path.Combine(Path.GetDirectoryName(directory)!, $".{Path.GetFileName(directory)}.tar.gz");
+        var archive = Path.Combine(job.Root, $".{Path.GetFileName(uri)}");
         try
         {
-            await TarGz.PackAsync(directory, archive, cancellationToken);
+            await TarGz.PackAsync(directories, archive, cancellationToken);
             await store.CreateBucketIfMissingAsync(location.Value!, cancellationToken);
             await store.UploadFileAsync(location.Value!, archive, cancellationToken);
             return null;
@@ -341,7 +475,7 @@ internal sealed partial class TrainingJobWorkflow(
                 return false;
             }
 
-            if (markTrainingStart)
+            if (markTrainingStart && !d.ContainsKey("TrainingStartTime"))
             {
                 d["TrainingStartTime"] = Timestamps.ToEpochSeconds(now);
             }
@@ -386,27 +520,38 @@ internal sealed partial class TrainingJobWorkflow(
     [LoggerMessage(Level = LogLevel.Information, Message = "Training job {Name} ended {Status}")]
     private static partial void LogFinished(ILogger logger, string name, string status);
 
-    private sealed record JobContext(string AccountId, string Name, string Root)
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Training job {Name} is restarting after an internal error: {Reason}")]
+    private static partial void LogRestarting(ILogger logger, string name, string reason);
+
+    /// <summary>Where a job's files are: one directory per host (its work directory, with its opt/ml tree), logs and container ids beside them.</summary>
+    private sealed record JobContext(string AccountId, string Name, string Root, IReadOnlyList<string> Hosts)
     {
-        public string MlRoot => Path.Combine(Root, "opt", "ml");
+        /// <summary>The network the hosts of a multi-instance job share.</summary>
+        public string NetworkName => $"cp-{AccountId}-train-{Name}";
 
-        public string ConfigDirectory => Path.Combine(MlRoot, "input", "config");
+        public string HostRoot(string host) => Path.Combine(Root, host);
 
-        public string ModelDirectory => Path.Combine(MlRoot, "model");
+        public string MlRoot(string host) => Path.Combine(HostRoot(host), "opt", "ml");
 
-        public string OutputDataDirectory => Path.Combine(MlRoot, "output", "data");
+        public string ConfigDirectory(string host) => Path.Combine(MlRoot(host), "input", "config");
 
-        public string CheckpointDirectory => Path.Combine(MlRoot, "checkpoints");
+        public string DataDirectory(string host) => Path.Combine(MlRoot(host), "input", "data");
 
-        public string ContainerIdPath => Path.Combine(Root, "container.id");
+        public string ModelDirectory(string host) => Path.Combine(MlRoot(host), "model");
 
-        public string LogPath => Path.Combine(Root, "algo-1.log");
+        public string OutputDataDirectory(string host) => Path.Combine(MlRoot(host), "output", "data");
+
+        public string CheckpointDirectory(string host) => Path.Combine(MlRoot(host), "checkpoints");
+
+        public string ContainerIdPath(string host) => Path.Combine(Root, $"{host}.container.id");
+
+        public string LogPath(string host) => JobWorkspace.HostLogPath(Root, host);
     }
 
     /// <summary>CheckpointConfig: the S3 prefix, the path the program sees and the host directory behind it.</summary>
     private sealed record Checkpoints(S3Location Uri, string LocalPath, string HostPath, bool InsideMlRoot)
     {
-        public static Checkpoints? From(JsonObject document, JobContext job)
+        public static Checkpoints? From(JsonObject document, JobContext job, string host)
         {
             if (document.GetObject("CheckpointConfig") is not { } config || S3Location.Parse(config.GetString("S3Uri")!) is not { Succeeded: true } uri)
             {
@@ -415,8 +560,49 @@ internal sealed partial class TrainingJobWorkflow(
 
             var localPath = (config.GetString("LocalPath") ?? "/opt/ml/checkpoints").TrimEnd('/');
             var inside = localPath.StartsWith("/opt/ml/", StringComparison.Ordinal) && !localPath.Split('/').Contains("..");
-            var hostPath = inside ? Path.Combine(job.MlRoot, localPath["/opt/ml/".Length..]) : Path.Combine(job.Root, "checkpoints");
+            var hostPath = inside ? Path.Combine(job.MlRoot(host), localPath["/opt/ml/".Length..]) : Path.Combine(job.HostRoot(host), "checkpoints");
             return new Checkpoints(uri.Value!, localPath, hostPath, inside);
+        }
+    }
+
+    /// <summary>One channel of InputDataConfig as it is delivered: its S3 source and its input mode.</summary>
+    private sealed record ChannelPlan(string Name, S3DataSource Source, bool Pipe, bool Gzip, bool RecordIo)
+    {
+        public static Result<ChannelPlan> From(JsonObject channel, JsonObject document)
+        {
+            var name = channel.GetString("ChannelName")!;
+            if (channel.GetObject("DataSource")?.GetObject("S3DataSource") is not { } s3)
+            {
+                return ApiError.Validation($"ClientError: Channel {name} has no S3DataSource; only S3 data sources are supported.");
+            }
+
+            var uri = S3Location.Parse(s3.GetString("S3Uri")!);
+            if (!uri.Succeeded)
+            {
+                return ApiError.Validation($"ClientError: Channel {name}: {uri.Error!.Message}");
+            }
+
+            var dataType = s3.GetString("S3DataType") switch
+            {
+                "S3Prefix" => S3DataType.S3Prefix,
+                "ManifestFile" => S3DataType.ManifestFile,
+                _ => (S3DataType?)null,
+            };
+            if (dataType is null)
+            {
+                return ApiError.Validation($"ClientError: Channel {name}: S3DataType {s3.GetString("S3DataType")} is not supported; use S3Prefix or ManifestFile.");
+            }
+
+            // The channel's InputMode overrides the algorithm's; FastFile is served as File (the same files, staged).
+            var pipe = (channel.GetString("InputMode") ?? document.GetObject("AlgorithmSpecification")?.GetString("TrainingInputMode")) == "Pipe";
+            var gzip = channel.GetString("CompressionType") == "Gzip";
+            if (gzip && !pipe)
+            {
+                return ApiError.Validation($"ClientError: Channel {name}: CompressionType Gzip is only supported in Pipe input mode.");
+            }
+
+            var distribution = s3.GetString("S3DataDistributionType") == "ShardedByS3Key" ? S3DataDistribution.ShardedByS3Key : S3DataDistribution.FullyReplicated;
+            return new ChannelPlan(name, new S3DataSource(uri.Value!, dataType.Value, distribution), pipe, gzip, channel.GetString("RecordWrapperType") == "RecordIO");
         }
     }
 

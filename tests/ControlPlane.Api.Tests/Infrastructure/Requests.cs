@@ -5,6 +5,8 @@ namespace ControlPlane.Api.Tests.Infrastructure;
 /// <summary>Valid Create requests, as the SageMaker Python SDK would send them.</summary>
 public static class Requests
 {
+    /// <summary>The account the service runs requests in by default.</summary>
+    public const string AccountId = "123456789012";
     public const string Role = "arn:aws:iam::123456789012:role/SageMakerRole";
     public const string Image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/trainer:1";
 

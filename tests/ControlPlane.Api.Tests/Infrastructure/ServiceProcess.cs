@@ -73,8 +73,11 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         await LaunchAsync();
     }
 
-    /// <summary>kill -9 of the service alone, as a crash: the programs it started (Process-runtime jobs) live on.</summary>
-    public async Task CrashAndRestartAsync()
+    /// <summary>
+    /// kill -9 of the service alone, as a crash: the programs it started (Process-runtime jobs) live on.
+    /// <paramref name="whileDown"/> runs between the crash and the restart.
+    /// </summary>
+    public async Task CrashAndRestartAsync(Func<Task>? whileDown = null)
     {
         if (_process is not null)
         {
@@ -84,6 +87,11 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
             _process.Dispose();
             _process = null;
+        }
+
+        if (whileDown is not null)
+        {
+            await whileDown();
         }
 
         await LaunchAsync();

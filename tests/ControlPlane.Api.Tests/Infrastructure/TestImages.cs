@@ -13,7 +13,8 @@ internal static class TestImages
         await DockerAsync("image", "rm", tag);
     }
 
-    private static async Task DockerAsync(params string[] arguments)
+    /// <summary>Runs the docker CLI; a non-zero exit throws with its output.</summary>
+    public static async Task DockerAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["DOCKER_BUILDKIT"] = "0";
