@@ -1,5 +1,6 @@
 using ControlPlane.Application;
 using ControlPlane.Application.Operations;
+using ControlPlane.Orchestration.Hosting;
 using ControlPlane.Orchestration.Jobs;
 using ControlPlane.Orchestration.Processing;
 using ControlPlane.Orchestration.Runtimes;
@@ -27,6 +28,12 @@ public static class OrchestrationServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         var orchestration = configuration.GetSection(OrchestrationOptions.SectionName).Get<OrchestrationOptions>() ?? new OrchestrationOptions();
+
+        services.AddOptions<HostingOptions>()
+            .Bind(configuration.GetSection(HostingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var hosting = configuration.GetSection(HostingOptions.SectionName).Get<HostingOptions>() ?? new HostingOptions();
 
         services.AddObjectStore(configuration);
         services.AddContainerRuntime(configuration);
@@ -57,6 +64,15 @@ public static class OrchestrationServiceCollectionExtensions
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
             services.AddHostedService<JobRecovery>();
+            // Each endpoint's supervisor holds a worker for the endpoint's lifetime, so endpoints get workers of their own.
+            services.AddHangfireServer(server =>
+            {
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:endpoints";
+                server.WorkerCount = hosting.MaxEndpoints;
+                server.Queues = ["endpoints"];
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
+            services.AddHostedService<EndpointRecovery>();
         }
 
         services.AddSingleton<JobWorkspace>();
@@ -65,6 +81,10 @@ public static class OrchestrationServiceCollectionExtensions
         services.AddSingleton<PipeChannelFeeder>();
         services.AddTransient<TrainingJobWorkflow>();
         services.AddTransient<ProcessingJobWorkflow>();
+        services.AddSingleton<HostingWorkspace>();
+        services.AddSingleton<ModelArtifacts>();
+        services.AddSingleton<EndpointDeployer>();
+        services.AddTransient<EndpointWorkflow>();
         services.AddSingleton<IJobLauncher, HangfireJobLauncher>();
         return services;
     }

@@ -45,7 +45,8 @@ public sealed class ResourceOperations(ResourceStore store, PageTokenCodec token
             return descriptor.AlreadyExists(context.Scope, name);
         }
 
-        if (descriptor.IsJob)
+        // An endpoint's supervisor runs like a job's workflow.
+        if (descriptor.IsJob || type.Kind == ResourceKind.Endpoint)
         {
             // A launch lost to a crash here is made good by the engine's recovery at start-up.
             await launcher.LaunchAsync(type.Kind, context.AccountId, name, CancellationToken.None);

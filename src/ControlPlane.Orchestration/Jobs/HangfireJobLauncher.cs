@@ -1,5 +1,6 @@
 using ControlPlane.Application.Operations;
 using ControlPlane.Core.Resources;
+using ControlPlane.Orchestration.Hosting;
 using ControlPlane.Orchestration.Processing;
 using ControlPlane.Orchestration.Training;
 using Hangfire;
@@ -18,6 +19,10 @@ internal sealed class HangfireJobLauncher(IBackgroundJobClient jobs) : IJobLaunc
         else if (kind == ResourceKind.ProcessingJob)
         {
             jobs.Enqueue<ProcessingJobWorkflow>(workflow => workflow.RunAsync(accountId, name, CancellationToken.None));
+        }
+        else if (kind == ResourceKind.Endpoint)
+        {
+            jobs.Enqueue<EndpointWorkflow>(workflow => workflow.RunAsync(accountId, name, CancellationToken.None));
         }
 
         return Task.CompletedTask;
