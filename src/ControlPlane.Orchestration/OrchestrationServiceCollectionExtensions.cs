@@ -6,6 +6,7 @@ using ControlPlane.Orchestration.Processing;
 using ControlPlane.Orchestration.Runtimes;
 using ControlPlane.Orchestration.Storage;
 using ControlPlane.Orchestration.Training;
+using ControlPlane.Orchestration.Transform;
 using Hangfire;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Configuration;
@@ -81,6 +82,7 @@ public static class OrchestrationServiceCollectionExtensions
         services.AddSingleton<PipeChannelFeeder>();
         services.AddTransient<TrainingJobWorkflow>();
         services.AddTransient<ProcessingJobWorkflow>();
+        services.AddTransient<TransformJobWorkflow>();
         services.AddSingleton<HostingWorkspace>();
         services.AddSingleton<ModelArtifacts>();
         services.AddSingleton<EndpointDeployer>();

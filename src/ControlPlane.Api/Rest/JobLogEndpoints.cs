@@ -9,7 +9,8 @@ using ControlPlane.Orchestration.Jobs;
 namespace ControlPlane.Api.Rest;
 
 /// <summary>
-/// <c>GET /api/training-jobs/{name}/logs</c> and <c>GET /api/processing-jobs/{name}/logs</c>: the container's stdout and stderr as text. With <c>follow=true</c> the
+/// <c>GET /api/training-jobs/{name}/logs</c>, <c>GET /api/processing-jobs/{name}/logs</c> and
+/// <c>GET /api/transform-jobs/{name}/logs</c>: the containers' stdout and stderr as text. With <c>follow=true</c> the
 /// response stays open and streams new lines until the job has ended, like <c>docker logs -f</c>. A multi-instance
 /// job has one log per host: <c>host=algo-2</c> picks one (default algo-1, SageMaker's first log stream).
 /// </summary>
@@ -30,6 +31,12 @@ internal static class JobLogEndpoints
             .WithName("GetProcessingJobLogs")
             .WithTags("Processing jobs")
             .WithSummary("The processing container's stdout and stderr (host=algo-N, default algo-1); follow=true streams until the job ends.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+        endpoints.MapGet("/api/transform-jobs/{name}/logs", (HttpContext context, string name, bool? follow, CancellationToken cancellationToken) =>
+                StreamAsync(context, ResourceCatalog.TransformJob, "transform-jobs", name, follow == true, null, cancellationToken))
+            .WithName("GetTransformJobLogs")
+            .WithTags("Transform jobs")
+            .WithSummary("The model containers' output and a line per transformed object; follow=true streams until the job ends.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
         return endpoints;
     }

@@ -8,9 +8,14 @@ using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Orchestration.Hosting;
 
-/// <summary>An endpoint as its supervisor knows it: account, name and workspace.</summary>
-internal sealed record EndpointContext(string AccountId, string Name, string Root)
+/// <summary>
+/// An endpoint as its supervisor knows it: account, name and workspace. Kind, in the containers' names and
+/// <c>controlplane.kind</c> label, is <c>endpoints</c>, or <c>transform-jobs</c> for a batch transform's model containers.
+/// </summary>
+internal sealed record EndpointContext(string AccountId, string Name, string Root, string Kind = EndpointContext.EndpointKind)
 {
+    public const string EndpointKind = "endpoints";
+
     public string StatePath => Path.Combine(Root, "state.json");
 
     public string DeploymentDirectory(string deploymentId) => Path.Combine(Root, "deployments", deploymentId);
@@ -65,47 +70,71 @@ internal sealed partial class EndpointDeployer(
                 return ApiError.Validation($"Production variant {variantName} is serverless; serverless variants are not supported here. Give it InstanceType and InitialInstanceCount.");
             }
 
-            var modelName = variant.GetString("ModelName")!;
-            var model = await documents.ReadAsync(ResourceCatalog.Model, endpoint.AccountId, modelName, cancellationToken);
-            var container = model?.GetObject("PrimaryContainer") ?? model?.GetArray("Containers").Objects().FirstOrDefault();
-            if (container?.GetString("Image") is not { } image)
+            var prepared = await PrepareModelAsync(
+                endpoint,
+                deployment.Id,
+                variantName,
+                variant.GetString("ModelName")!,
+                variant.GetString("InstanceType"),
+                variant.GetInt("ContainerStartupHealthCheckTimeoutInSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : defaultTimeout,
+                cancellationToken);
+            if (!prepared.Succeeded)
             {
-                return ApiError.Validation($"The model {modelName} of production variant {variantName} does not exist or has no container image.");
+                return prepared.Error!;
             }
 
-            var pulled = await runtime.PullAsync(image, cancellationToken);
-            if (!pulled.Succeeded)
-            {
-                return ApiError.Validation($"The image '{image}' of production variant {variantName} could not be pulled: {pulled.Error!.Message}");
-            }
-
-            var modelDirectory = Path.Combine(endpoint.DeploymentDirectory(deployment.Id), variantName, "model");
-            var staged = await artifacts.StageAsync(container, modelDirectory, cancellationToken);
-            if (!staged.Succeeded)
-            {
-                return staged.Error!;
-            }
-
-            var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (key, value) in container.GetObject("Environment") ?? [])
-            {
-                environment[key] = value!.GetValue<string>();
-            }
-
-            deployment.Variants.Add(new VariantRecord
-            {
-                Name = variantName,
-                Image = image,
-                Environment = environment,
-                InstanceType = variant.GetString("InstanceType"),
-                ModelDirectory = modelDirectory,
-                StartupTimeout = variant.GetInt("ContainerStartupHealthCheckTimeoutInSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : defaultTimeout,
-                Weight = variant.GetDouble("InitialVariantWeight") ?? 1.0,
-                DesiredInstanceCount = variant.GetInt("InitialInstanceCount") ?? 1,
-            });
+            prepared.Value!.Weight = variant.GetDouble("InitialVariantWeight") ?? 1.0;
+            prepared.Value.DesiredInstanceCount = variant.GetInt("InitialInstanceCount") ?? 1;
+            deployment.Variants.Add(prepared.Value);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Pulls the image of <paramref name="modelName"/>'s primary container and stages its model data under the
+    /// deployment; the variant it returns has no instances yet (weight 1, one desired instance).
+    /// </summary>
+    public async Task<Result<VariantRecord>> PrepareModelAsync(
+        EndpointContext endpoint, string deploymentId, string variantName, string modelName, string? instanceType, TimeSpan startupTimeout, CancellationToken cancellationToken)
+    {
+        var model = await documents.ReadAsync(ResourceCatalog.Model, endpoint.AccountId, modelName, cancellationToken);
+        var container = model?.GetObject("PrimaryContainer") ?? model?.GetArray("Containers").Objects().FirstOrDefault();
+        if (container?.GetString("Image") is not { } image)
+        {
+            return ApiError.Validation($"The model {modelName} of production variant {variantName} does not exist or has no container image.");
+        }
+
+        var pulled = await runtime.PullAsync(image, cancellationToken);
+        if (!pulled.Succeeded)
+        {
+            return ApiError.Validation($"The image '{image}' of production variant {variantName} could not be pulled: {pulled.Error!.Message}");
+        }
+
+        var modelDirectory = Path.Combine(endpoint.DeploymentDirectory(deploymentId), variantName, "model");
+        var staged = await artifacts.StageAsync(container, modelDirectory, cancellationToken);
+        if (!staged.Succeeded)
+        {
+            return staged.Error!;
+        }
+
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in container.GetObject("Environment") ?? [])
+        {
+            environment[key] = value!.GetValue<string>();
+        }
+
+        return new VariantRecord
+        {
+            Name = variantName,
+            Image = image,
+            Environment = environment,
+            InstanceType = instanceType,
+            ModelDirectory = modelDirectory,
+            StartupTimeout = startupTimeout,
+            Weight = 1.0,
+            DesiredInstanceCount = 1,
+        };
     }
 
     /// <summary>
@@ -216,7 +245,8 @@ internal sealed partial class EndpointDeployer(
     {
         for (var i = 0; i < count; i++)
         {
-            var containerName = $"cp-{endpoint.AccountId}-ep-{endpoint.Name}-{variant.Name}-{Guid.NewGuid().ToString("N")[..8]}";
+            var shortKind = endpoint.Kind == EndpointContext.EndpointKind ? "ep" : "tr";
+            var containerName = $"cp-{endpoint.AccountId}-{shortKind}-{endpoint.Name}-{variant.Name}-{Guid.NewGuid().ToString("N")[..8]}";
             var workDirectory = Path.Combine(endpoint.DeploymentDirectory(deploymentId), variant.Name, containerName);
             Directory.CreateDirectory(workDirectory);
             var handle = await runtime.StartAsync(SpecFor(endpoint, variant, containerName, workDirectory), cancellationToken);
@@ -282,7 +312,7 @@ internal sealed partial class EndpointDeployer(
         Ports: [new PortBinding(8080, 0)],
         Labels: new Dictionary<string, string>
         {
-            ["controlplane.kind"] = "endpoints",
+            ["controlplane.kind"] = endpoint.Kind,
             ["controlplane.account"] = endpoint.AccountId,
             ["controlplane.endpoint"] = endpoint.Name,
             ["controlplane.variant"] = variant.Name,

@@ -3,6 +3,7 @@ using ControlPlane.Core.Resources;
 using ControlPlane.Orchestration.Hosting;
 using ControlPlane.Orchestration.Processing;
 using ControlPlane.Orchestration.Training;
+using ControlPlane.Orchestration.Transform;
 using Hangfire;
 
 namespace ControlPlane.Orchestration.Jobs;
@@ -19,6 +20,10 @@ internal sealed class HangfireJobLauncher(IBackgroundJobClient jobs) : IJobLaunc
         else if (kind == ResourceKind.ProcessingJob)
         {
             jobs.Enqueue<ProcessingJobWorkflow>(workflow => workflow.RunAsync(accountId, name, CancellationToken.None));
+        }
+        else if (kind == ResourceKind.TransformJob)
+        {
+            jobs.Enqueue<TransformJobWorkflow>(workflow => workflow.RunAsync(accountId, name, CancellationToken.None));
         }
         else if (kind == ResourceKind.Endpoint)
         {

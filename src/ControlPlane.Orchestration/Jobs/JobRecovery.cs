@@ -25,7 +25,7 @@ internal sealed partial class JobRecovery(IServiceScopeFactory scopes, IJobLaunc
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
         var active = await db.Resources.AsNoTracking()
-            .Where(r => (r.Kind == ResourceKind.TrainingJob || r.Kind == ResourceKind.ProcessingJob) && (r.Status == JobStatus.InProgress || r.Status == JobStatus.Stopping))
+            .Where(r => (r.Kind == ResourceKind.TrainingJob || r.Kind == ResourceKind.ProcessingJob || r.Kind == ResourceKind.TransformJob) && (r.Status == JobStatus.InProgress || r.Status == JobStatus.Stopping))
             .Select(r => new { r.Kind, r.AccountId, r.Name })
             .ToListAsync(stoppingToken);
         foreach (var job in active)
@@ -39,6 +39,6 @@ internal sealed partial class JobRecovery(IServiceScopeFactory scopes, IJobLaunc
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Queued {Count} unfinished training and processing jobs again after start-up")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued {Count} unfinished training, processing and transform jobs again after start-up")]
     private static partial void LogRecovered(ILogger logger, int count);
 }
