@@ -22,6 +22,13 @@ internal static class DataFormats
         return (semicolon >= 0 ? contentType[..semicolon] : contentType).Trim().ToLowerInvariant();
     }
 
+    public static string ContentType(DataFormat format) => format switch
+    {
+        DataFormat.Csv => Csv,
+        DataFormat.LibSvm => LibSvm,
+        _ => RecordIoProtobuf,
+    };
+
     /// <summary>The format of a content type, or null when it is none of the three.</summary>
     public static DataFormat? Parse(string contentType) => MediaType(contentType) switch
     {
