@@ -155,23 +155,27 @@ internal static class RecordProtobuf
     };
 
     /// <summary>Encodes a record whose maps hold dense Float32 tensors (key → values).</summary>
-    public static byte[] Encode(IReadOnlyList<(string Key, float[] Values)> features, IReadOnlyList<(string Key, float[] Values)> label)
+    public static byte[] Encode(IReadOnlyList<(string Key, float[] Values)> features, IReadOnlyList<(string Key, float[] Values)> label) =>
+        EncodeSparse(features.Select(f => (f.Key, f.Values, (long[]?)null, (long)f.Values.Length)).ToList(), label);
+
+    /// <summary>Encodes a record with sparse features when keys are given (values at those indices of a vector of size shape).</summary>
+    public static byte[] EncodeSparse(IReadOnlyList<(string Key, float[] Values, long[]? Keys, long Shape)> features, IReadOnlyList<(string Key, float[] Values)> label)
     {
         var output = new MemoryStream();
-        foreach (var (key, values) in features)
+        foreach (var (key, values, keys, shape) in features)
         {
-            WriteMessage(output, 1, EncodeMapEntry(key, values));
+            WriteMessage(output, 1, EncodeMapEntry(key, values, keys, shape));
         }
 
         foreach (var (key, values) in label)
         {
-            WriteMessage(output, 2, EncodeMapEntry(key, values));
+            WriteMessage(output, 2, EncodeMapEntry(key, values, null, values.Length));
         }
 
         return output.ToArray();
     }
 
-    private static byte[] EncodeMapEntry(string key, float[] values)
+    private static byte[] EncodeMapEntry(string key, float[] values, long[]? keys, long shapeSize)
     {
         var packed = new byte[values.Length * 4];
         for (var i = 0; i < values.Length; i++)
@@ -181,8 +185,19 @@ internal static class RecordProtobuf
 
         var tensor = new MemoryStream();
         WriteMessage(tensor, 1, packed);
+        if (keys is not null)
+        {
+            var packedKeys = new MemoryStream();
+            foreach (var index in keys)
+            {
+                WriteVarint(packedKeys, (ulong)index);
+            }
+
+            WriteMessage(tensor, 2, packedKeys.ToArray());
+        }
+
         var shape = new MemoryStream();
-        WriteVarint(shape, (ulong)values.Length);
+        WriteVarint(shape, (ulong)shapeSize);
         WriteMessage(tensor, 3, shape.ToArray());
         var value = new MemoryStream();
         WriteMessage(value, 2, tensor.ToArray());

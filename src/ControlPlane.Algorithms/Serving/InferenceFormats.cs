@@ -112,7 +112,8 @@ internal abstract class InferenceFormats
         var text = new StringBuilder();
         foreach (var prediction in predictions)
         {
-            text.AppendJoin(',', fields(prediction).Select(value => value.ToString(CultureInfo.InvariantCulture))).Append('\n');
+            // Exponents as Python prints them (1e-05), which is what the SageMaker containers answer.
+            text.AppendJoin(',', fields(prediction).Select(value => value.ToString(CultureInfo.InvariantCulture).Replace('E', 'e'))).Append('\n');
         }
 
         return Encoding.UTF8.GetBytes(text.ToString());

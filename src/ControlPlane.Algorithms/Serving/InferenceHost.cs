@@ -18,7 +18,9 @@ internal static class InferenceHost
 
     public static WebApplication Build(IScoringModel model, InferenceFormats formats, int port)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // Settings come from the hosting contract's variables only, never from an appsettings.json that happens to be near.
+        builder.Configuration.Sources.Clear();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
