@@ -44,7 +44,7 @@ internal sealed class RecordIoProtobufReader(Stream stream, string name, RecordL
             _payload = new byte[padded];
         }
 
-        if (_stream.ReadAtLeast(_payload, padded, throwOnEndOfStream: false) < padded)
+        if (_stream.ReadAtLeast(_payload.AsSpan(0, padded), padded, throwOnEndOfStream: false) < padded)
         {
             throw new AlgorithmException($"{record.Position}: the stream ends inside the record.");
         }
