@@ -28,7 +28,8 @@ internal sealed class TrainingHarness : IDisposable
         return new FileChannelSource(name, Path.Combine(_directory.Path, name), DataFormat.Csv, RecordLayout.Training);
     }
 
-    public string[] MetricLines() => Log.ToString().Split('\n').Where(line => line.StartsWith('[')).ToArray();
+    /// <summary>The per-round metric lines (not the best round repeated after "Stopping.").</summary>
+    public string[] MetricLines() => Log.ToString().Split('\n').TakeWhile(line => !line.StartsWith("Stopping.", StringComparison.Ordinal)).Where(line => line.StartsWith('[')).ToArray();
 
     public void Dispose()
     {
