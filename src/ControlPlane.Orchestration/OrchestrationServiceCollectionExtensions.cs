@@ -1,5 +1,6 @@
 using ControlPlane.Application;
 using ControlPlane.Application.Operations;
+using ControlPlane.Orchestration.BuiltInAlgorithms;
 using ControlPlane.Orchestration.Jobs;
 using ControlPlane.Orchestration.Processing;
 using ControlPlane.Orchestration.Runtimes;
@@ -28,6 +29,7 @@ public static class OrchestrationServiceCollectionExtensions
             .ValidateOnStart();
         var orchestration = configuration.GetSection(OrchestrationOptions.SectionName).Get<OrchestrationOptions>() ?? new OrchestrationOptions();
 
+        services.AddOptions<BuiltInAlgorithmOptions>().Bind(configuration.GetSection(BuiltInAlgorithmOptions.SectionName));
         services.AddObjectStore(configuration);
         services.AddContainerRuntime(configuration);
         services.AddHangfire((provider, hangfire) =>

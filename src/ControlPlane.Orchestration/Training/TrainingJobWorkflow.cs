@@ -2,11 +2,13 @@ using System.Text.Json.Nodes;
 using ControlPlane.Application.Operations;
 using ControlPlane.Core.Documents;
 using ControlPlane.Core.Lifecycle;
+using ControlPlane.Orchestration.BuiltInAlgorithms;
 using ControlPlane.Orchestration.Jobs;
 using ControlPlane.Orchestration.Runtimes;
 using ControlPlane.Orchestration.Storage;
 using Hangfire;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Orchestration.Training;
 
@@ -24,6 +26,7 @@ internal sealed partial class TrainingJobWorkflow(
     DataStager stager,
     IObjectStore store,
     JobWorkspace workspace,
+    IOptions<BuiltInAlgorithmOptions> builtInAlgorithms,
     TimeProvider time,
     ILogger<TrainingJobWorkflow> logger)
 {
@@ -118,14 +121,15 @@ internal sealed partial class TrainingJobWorkflow(
         await TransitionAsync(job, TrainingSecondaryStatus.Training, "Downloading the training image", cancellationToken);
         var algorithm = document.GetObject("AlgorithmSpecification")!;
         var image = algorithm.GetString("TrainingImage") ?? algorithm.GetString("AlgorithmName")!;
-        var pulled = await runtime.PullAsync(image, cancellationToken);
+        var spec = BuiltInAlgorithmContainer.Apply(ContainerSpecFor(job, document, image), builtInAlgorithms.Value);
+        var pulled = await runtime.PullAsync(spec.Image, cancellationToken);
         if (!pulled.Succeeded)
         {
             return Core.Errors.ApiError.Validation($"ClientError: The training image {image} could not be pulled: {pulled.Error!.Message}");
         }
 
         await TransitionAsync(job, TrainingSecondaryStatus.Training, "Training image download completed. Training in progress.", cancellationToken);
-        return await runtime.StartAsync(ContainerSpecFor(job, document, image), cancellationToken);
+        return await runtime.StartAsync(spec, cancellationToken);
     }
 
     private async Task<Core.Errors.Result<bool>> StageChannelAsync(JobContext job, JsonObject channel, CancellationToken cancellationToken)
