@@ -5,6 +5,7 @@
 #   1. install-docker.sh     Docker engine answering (installed/started/self-tested)
 #   2. start-registry.sh     local registry on 127.0.0.1:${REGISTRY_PORT:-5000}
 #   3. build-base-image.sh   controlplane/base:bookworm, local and in the registry
+#   4. build-algorithms-image.sh  controlplane/algorithms (built-in algorithms), cached by a hash of its sources
 #
 # Each step is idempotent and returns in about a second when already done, so
 # calling this on every CI run is cheap. Fresh machine: ~5 min (mostly
@@ -17,7 +18,7 @@ log() { printf '%s [setup] %s\n' "$(date +%T)" "$*" >&2; }
 
 summary=()
 total_start=$SECONDS
-for step in install-docker start-registry build-base-image; do
+for step in install-docker start-registry build-base-image build-algorithms-image; do
   start=$SECONDS
   log "== $step"
   if ! bash "$here/$step.sh"; then

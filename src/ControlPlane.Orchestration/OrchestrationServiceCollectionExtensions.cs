@@ -1,5 +1,6 @@
 using ControlPlane.Application;
 using ControlPlane.Application.Operations;
+using ControlPlane.Orchestration.BuiltInAlgorithms;
 using ControlPlane.Orchestration.Hosting;
 using ControlPlane.Orchestration.Jobs;
 using ControlPlane.Orchestration.Processing;
@@ -36,6 +37,7 @@ public static class OrchestrationServiceCollectionExtensions
             .ValidateOnStart();
         var hosting = configuration.GetSection(HostingOptions.SectionName).Get<HostingOptions>() ?? new HostingOptions();
 
+        services.AddOptions<BuiltInAlgorithmOptions>().Bind(configuration.GetSection(BuiltInAlgorithmOptions.SectionName));
         services.AddObjectStore(configuration);
         services.AddContainerRuntime(configuration);
         services.AddHangfire((provider, hangfire) =>

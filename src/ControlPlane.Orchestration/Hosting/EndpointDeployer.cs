@@ -1,6 +1,7 @@
 using ControlPlane.Application.Operations;
 using ControlPlane.Core.Documents;
 using ControlPlane.Core.Errors;
+using ControlPlane.Orchestration.BuiltInAlgorithms;
 using ControlPlane.Orchestration.Jobs;
 using ControlPlane.Orchestration.Runtimes;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,7 @@ internal sealed partial class EndpointDeployer(
     ModelArtifacts artifacts,
     JobDocuments documents,
     IOptions<HostingOptions> options,
+    IOptions<BuiltInAlgorithmOptions> builtInAlgorithms,
     TimeProvider time,
     ILogger<EndpointDeployer> logger)
 {
@@ -105,7 +107,7 @@ internal sealed partial class EndpointDeployer(
             return ApiError.Validation($"The model {modelName} of production variant {variantName} does not exist or has no container image.");
         }
 
-        var pulled = await runtime.PullAsync(image, cancellationToken);
+        var pulled = await runtime.PullAsync(BuiltInAlgorithmContainer.ImageFor(image, builtInAlgorithms.Value), cancellationToken);
         if (!pulled.Succeeded)
         {
             return ApiError.Validation($"The image '{image}' of production variant {variantName} could not be pulled: {pulled.Error!.Message}");
@@ -297,7 +299,8 @@ internal sealed partial class EndpointDeployer(
         }
     }
 
-    private static ContainerSpec SpecFor(EndpointContext endpoint, VariantRecord variant, string containerName, string workDirectory) => new(
+    /// <summary>A built-in algorithm's model runs the algorithms image (<see cref="BuiltInAlgorithmContainer"/>).</summary>
+    private ContainerSpec SpecFor(EndpointContext endpoint, VariantRecord variant, string containerName, string workDirectory) => BuiltInAlgorithmContainer.Apply(new(
         Name: containerName,
         Image: variant.Image,
         Entrypoint: null,
@@ -317,7 +320,7 @@ internal sealed partial class EndpointDeployer(
             ["controlplane.endpoint"] = endpoint.Name,
             ["controlplane.variant"] = variant.Name,
         },
-        WorkDirectory: workDirectory);
+        WorkDirectory: workDirectory), builtInAlgorithms.Value);
 
     private static string Truncate(string reason) => reason.Length <= FailureReasonLength ? reason : reason[..(FailureReasonLength - 3)] + "...";
 

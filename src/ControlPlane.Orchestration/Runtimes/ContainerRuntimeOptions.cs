@@ -73,7 +73,7 @@ internal sealed record ContainerRuntimeOptions
             };
         }
 
-        return options with { Registries = ReadRegistries(section.GetSection("Registries")), ProcessImages = ReadProcessImages(section.GetSection("ProcessImages")) };
+        return options with { Registries = ReadRegistries(section.GetSection("Registries")), ProcessImages = BuiltInAlgorithms.BuiltInAlgorithmContainer.WithAlgorithmsProgram(ReadProcessImages(section.GetSection("ProcessImages")), configuration) };
     }
 
     /// <summary>The command for an image: the exact reference first, then the reference without its tag (one entry for every tag).</summary>

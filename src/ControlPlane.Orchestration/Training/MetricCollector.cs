@@ -10,6 +10,7 @@ namespace ControlPlane.Orchestration.Training;
 /// MetricDefinitions applied to the container's log lines (contract section 6): the first capture group of each match
 /// is a sample, and FinalMetricDataList holds each metric's last sample. Lines are matched as CloudWatch shows them, with
 /// control characters escaped as '#' and three octal digits (a tab is "#011"), so SageMaker's built-in regexes work.
+/// A built-in algorithm's job without definitions of its own gets the algorithm's.
 /// </summary>
 internal sealed class MetricCollector
 {
@@ -19,7 +20,7 @@ internal sealed class MetricCollector
     public MetricCollector(JsonObject job)
     {
         _definitions = [];
-        foreach (var definition in job.GetObject("AlgorithmSpecification")?.GetArray("MetricDefinitions").Objects() ?? [])
+        foreach (var definition in BuiltInAlgorithms.BuiltInMetricDefinitions.For(job).Objects())
         {
             try
             {

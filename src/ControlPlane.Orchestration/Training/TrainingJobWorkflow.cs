@@ -3,11 +3,13 @@ using ControlPlane.Application.Operations;
 using ControlPlane.Core.Documents;
 using ControlPlane.Core.Errors;
 using ControlPlane.Core.Lifecycle;
+using ControlPlane.Orchestration.BuiltInAlgorithms;
 using ControlPlane.Orchestration.Jobs;
 using ControlPlane.Orchestration.Runtimes;
 using ControlPlane.Orchestration.Storage;
 using Hangfire;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Orchestration.Training;
 
@@ -29,6 +31,7 @@ internal sealed partial class TrainingJobWorkflow(
     PipeChannelFeeder pipes,
     IObjectStore store,
     JobWorkspace workspace,
+    IOptions<BuiltInAlgorithmOptions> builtInAlgorithms,
     TimeProvider time,
     ILogger<TrainingJobWorkflow> logger)
 {
@@ -210,13 +213,14 @@ internal sealed partial class TrainingJobWorkflow(
         await TransitionAsync(job, TrainingSecondaryStatus.Training, "Downloading the training image", cancellationToken);
         var algorithm = document.GetObject("AlgorithmSpecification")!;
         var image = algorithm.GetString("TrainingImage") ?? algorithm.GetString("AlgorithmName")!;
-        var pulled = await runtime.PullAsync(image, cancellationToken);
+        var isolated = document.GetBool("EnableNetworkIsolation") == true;
+        var specs = job.Hosts.Select(host => BuiltInAlgorithmContainer.Apply(ContainerSpecFor(job, host, document, image, isolated), builtInAlgorithms.Value)).ToList();
+        var pulled = await runtime.PullAsync(specs[0].Image, cancellationToken);
         if (!pulled.Succeeded)
         {
             return ApiError.Validation($"ClientError: The training image {image} could not be pulled: {pulled.Error!.Message}");
         }
 
-        var isolated = document.GetBool("EnableNetworkIsolation") == true;
         if (job.Hosts.Count > 1)
         {
             await runtime.CreateNetworkAsync(job.NetworkName, isolated, cancellationToken);
@@ -224,9 +228,9 @@ internal sealed partial class TrainingJobWorkflow(
 
         await TransitionAsync(job, TrainingSecondaryStatus.Training, "Training image download completed. Training in progress.", cancellationToken);
         var started = new List<IContainerHandle>();
-        foreach (var host in job.Hosts)
+        foreach (var spec in specs)
         {
-            var container = await runtime.StartAsync(ContainerSpecFor(job, host, document, image, isolated), cancellationToken);
+            var container = await runtime.StartAsync(spec, cancellationToken);
             if (!container.Succeeded)
             {
                 await ContainerJobSupervisor.RemoveAllAsync(started);
