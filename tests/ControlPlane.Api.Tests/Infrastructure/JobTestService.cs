@@ -12,6 +12,8 @@ public sealed record JobKind(string Operation, string RouteSegment)
 
     public static readonly JobKind Processing = new("ProcessingJob", "processing-jobs");
 
+    public static readonly JobKind Transform = new("TransformJob", "transform-jobs");
+
     public string NameMember => Operation + "Name";
 
     public string StatusMember => Operation + "Status";
@@ -75,16 +77,18 @@ public sealed class JobTestService : IAsyncDisposable
         }
     }
 
-    public Task<JsonObject> WaitForEndAsync(string name) =>
-        WaitForAsync(name, job => job[_kind.StatusMember]!.GetValue<string>() is "Completed" or "Failed" or "Stopped");
+    /// <summary>Waits for a job of the service's kind, or of <paramref name="kind"/>, to end.</summary>
+    public Task<JsonObject> WaitForEndAsync(string name, JobKind? kind = null) =>
+        WaitForAsync(name, job => job[(kind ?? _kind).StatusMember]!.GetValue<string>() is "Completed" or "Failed" or "Stopped", kind: kind);
 
-    public async Task<JsonObject> WaitForAsync(string name, Func<JsonObject, bool> condition, TimeSpan? timeout = null)
+    public async Task<JsonObject> WaitForAsync(string name, Func<JsonObject, bool> condition, TimeSpan? timeout = null, JobKind? kind = null)
     {
+        kind ??= _kind;
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
         JsonObject? job = null;
         while (DateTime.UtcNow < deadline)
         {
-            var response = await Wire.InvokeAsync($"Describe{_kind.Operation}", Requests.Named(_kind.NameMember, name));
+            var response = await Wire.InvokeAsync($"Describe{kind.Operation}", Requests.Named(kind.NameMember, name));
             job = response.Body;
             if (response.Status == HttpStatusCode.OK && condition(job))
             {
@@ -94,7 +98,7 @@ public sealed class JobTestService : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new Xunit.Sdk.XunitException($"{_kind.Operation} {name} did not get there in time: {job?.ToJsonString()}\n{Service.Output}");
+        throw new Xunit.Sdk.XunitException($"{kind.Operation} {name} did not get there in time: {job?.ToJsonString()}\n{Service.Output}");
     }
 
     /// <summary>The entries of a .tar.gz in the store, by name.</summary>
