@@ -81,8 +81,10 @@ internal sealed partial class TrainingJobWorkflow(
 
                 internalError = "The training containers are gone: the worker running the job stopped and they did not outlive it.";
             }
-            catch (ContainerRuntimeException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // The runtime failing (ContainerRuntimeException) or anything else unforeseen: not the program's doing.
+                LogInternalError(logger, e, name);
                 internalError = e.Message;
             }
 
@@ -519,6 +521,9 @@ internal sealed partial class TrainingJobWorkflow(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training job {Name} ended {Status}")]
     private static partial void LogFinished(ILogger logger, string name, string status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Training job {Name} hit an internal error")]
+    private static partial void LogInternalError(ILogger logger, Exception exception, string name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Training job {Name} is restarting after an internal error: {Reason}")]
     private static partial void LogRestarting(ILogger logger, string name, string reason);
