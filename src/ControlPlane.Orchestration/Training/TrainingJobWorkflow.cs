@@ -199,7 +199,7 @@ internal sealed partial class TrainingJobWorkflow(
             {
                 // Resuming: what an earlier run saved is back under the checkpoint directory before the program starts.
                 Directory.CreateDirectory(checkpoints.HostPath);
-                var restored = await stager.StageAsync(new S3DataSource(checkpoints.Uri, S3DataType.S3Prefix, S3DataDistribution.FullyReplicated), checkpoints.HostPath, Shard.Single, cancellationToken);
+                var restored = await stager.StageAsync(new S3DataSource(checkpoints.Uri, S3DataType.S3Prefix, S3DataDistribution.FullyReplicated), checkpoints.HostPath, Shard.Single, allowEmpty: true, cancellationToken);
                 if (!restored.Succeeded)
                 {
                     return ApiError.Validation($"ClientError: Checkpoints at {checkpoints.Uri}: {restored.Error!.Message}");
@@ -247,7 +247,7 @@ internal sealed partial class TrainingJobWorkflow(
         if (channel.Pipe)
         {
             // Listing now fails a job with a missing or empty source before it starts, as File mode does.
-            var selected = await stager.SelectAsync(channel.Source, shard, cancellationToken);
+            var selected = await stager.SelectAsync(channel.Source, shard, allowEmpty: false, cancellationToken);
             if (!selected.Succeeded)
             {
                 return ApiError.Validation($"ClientError: Channel {channel.Name}: {selected.Error!.Message}");
@@ -274,7 +274,7 @@ internal sealed partial class TrainingJobWorkflow(
 
             for (var index = 0; index < job.Hosts.Count; index++)
             {
-                var selected = await stager.SelectAsync(plan.Source, new Shard(index, job.Hosts.Count), cancellationToken);
+                var selected = await stager.SelectAsync(plan.Source, new Shard(index, job.Hosts.Count), allowEmpty: true, cancellationToken);
                 if (selected.Succeeded)
                 {
                     var objects = selected.Value!.Select(o => o.Object).ToList();
