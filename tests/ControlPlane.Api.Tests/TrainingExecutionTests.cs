@@ -230,6 +230,7 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
     public async Task Pipe_mode_decompresses_Gzip_channels()
     {
         var name = Requests.Unique("pipegz");
+        Directory.CreateDirectory(_jobs.StorePath($"bucket/gz-{name}"));
         using (var file = File.Create(_jobs.StorePath($"bucket/gz-{name}/part.csv.gz")))
         using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
         {
@@ -266,7 +267,7 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
     public async Task Two_instances_run_one_container_per_host_and_ShardedByS3Key_splits_the_objects_between_them()
     {
         var name = Requests.Unique("multi");
-        var request = Job(name, new JsonObject { ["epochs"] = "1", ["resolve_hosts"] = "yes" });
+        var request = Job(name, HostsResolveEachOther ? new JsonObject { ["epochs"] = "1", ["resolve_hosts"] = "yes" } : new JsonObject { ["epochs"] = "1" });
         request["ResourceConfig"]!["InstanceCount"] = 2;
         request["InputDataConfig"]![0]!["DataSource"]!["S3DataSource"]!["S3DataDistributionType"] = "ShardedByS3Key";
 

@@ -97,7 +97,7 @@ internal sealed partial class ContainerJobSupervisor(
 
         lost |= attached.Count > 0;
         await RemoveAllAsync(attached);
-        foreach (var path in containerIdPaths)
+        foreach (var path in containerIdPaths.Where(File.Exists))
         {
             File.Delete(path);
         }

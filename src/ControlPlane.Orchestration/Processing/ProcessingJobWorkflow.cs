@@ -48,7 +48,23 @@ internal sealed partial class ProcessingJobWorkflow(
     [Queue("jobs")]
     public async Task RunAsync(string accountId, string name, CancellationToken cancellationToken)
     {
-        await supervisor.RunExclusiveAsync($"processing-job:{accountId}:{name}", () => RunLockedAsync(accountId, name, cancellationToken));
+        await supervisor.RunExclusiveAsync($"processing-job:{accountId}:{name}", () => RunGuardedAsync(accountId, name, cancellationToken));
+    }
+
+    /// <summary>An unforeseen error (the container runtime failing, say) fails the job instead of leaving it InProgress.</summary>
+    private async Task RunGuardedAsync(string accountId, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunLockedAsync(accountId, name, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogInternalError(logger, e, name);
+            var root = workspace.Root(KindSegment, accountId, name);
+            await supervisor.DiscardAsync(Directory.Exists(root) ? Directory.GetFiles(root, "*.container.id") : []);
+            await FinishAsync(new JobContext(accountId, name, root, JobWorkspace.Hosts(1)), Outcome.Failed($"InternalServerError: {e.Message}"), cancellationToken);
+        }
     }
 
     private async Task RunLockedAsync(string accountId, string name, CancellationToken cancellationToken)
@@ -454,6 +470,9 @@ internal sealed partial class ProcessingJobWorkflow(
     }
 
     private static string Truncate(string text) => text.Length <= ReasonLength ? text : text[..ReasonLength];
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Processing job {Name} hit an internal error")]
+    private static partial void LogInternalError(ILogger logger, Exception exception, string name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Processing job {Name} ended {Status}")]
     private static partial void LogFinished(ILogger logger, string name, string status);

@@ -46,9 +46,14 @@ internal sealed class DataStager(IObjectStore store)
 {
     private const int Concurrency = 4;
 
-    public async Task<Result<TransferSummary>> StageAsync(S3DataSource source, string directory, Shard shard, CancellationToken cancellationToken)
+    /// <summary>Downloads this instance's objects of <paramref name="source"/> into <paramref name="directory"/> (see <see cref="SelectAsync"/>).</summary>
+    public Task<Result<TransferSummary>> StageAsync(S3DataSource source, string directory, Shard shard, CancellationToken cancellationToken) =>
+        StageAsync(source, directory, shard, allowEmpty: false, cancellationToken);
+
+    /// <summary>As <see cref="StageAsync(S3DataSource, string, Shard, CancellationToken)"/>; <paramref name="allowEmpty"/> stages an empty source as an empty directory.</summary>
+    public async Task<Result<TransferSummary>> StageAsync(S3DataSource source, string directory, Shard shard, bool allowEmpty, CancellationToken cancellationToken)
     {
-        var selected = await SelectAsync(source, shard, cancellationToken);
+        var selected = await SelectAsync(source, shard, allowEmpty, cancellationToken);
         if (selected.Error is { } error)
         {
             return error;
@@ -91,9 +96,10 @@ internal sealed class DataStager(IObjectStore store)
     /// The objects of <paramref name="source"/> that instance <paramref name="shard"/> gets, in key order (UTF-8 bytes),
     /// each with its path relative to the channel: all of them when FullyReplicated; with ShardedByS3Key, every
     /// Count-th object starting at the instance's index, so each object goes to exactly one instance and every instance
-    /// computes the same split. An empty source, or a key that is not a safe relative path, is an error.
+    /// computes the same split. An empty source (unless <paramref name="allowEmpty"/>: checkpoints of a first run), or a
+    /// key that is not a safe relative path, is an error.
     /// </summary>
-    public async Task<Result<IReadOnlyList<(S3Location Object, string RelativePath)>>> SelectAsync(S3DataSource source, Shard shard, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<(S3Location Object, string RelativePath)>>> SelectAsync(S3DataSource source, Shard shard, bool allowEmpty, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shard.Index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard.Index, shard.Count);
@@ -107,7 +113,7 @@ internal sealed class DataStager(IObjectStore store)
         }
 
         var objects = found.Value!;
-        if (objects.Count == 0)
+        if (objects.Count == 0 && !allowEmpty)
         {
             return ApiError.Validation($"No S3 objects found under S3 URL \"{source.Uri}\" given in input data source. Please ensure that the bucket exists and that objects exist under that S3 prefix.");
         }

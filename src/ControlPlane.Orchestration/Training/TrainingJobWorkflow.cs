@@ -84,8 +84,10 @@ internal sealed partial class TrainingJobWorkflow(
 
                 internalError = "The training containers are gone: the worker running the job stopped and they did not outlive it.";
             }
-            catch (ContainerRuntimeException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // The runtime failing (ContainerRuntimeException) or anything else unforeseen: not the program's doing.
+                LogInternalError(logger, e, name);
                 internalError = e.Message;
             }
 
@@ -200,7 +202,7 @@ internal sealed partial class TrainingJobWorkflow(
             {
                 // Resuming: what an earlier run saved is back under the checkpoint directory before the program starts.
                 Directory.CreateDirectory(checkpoints.HostPath);
-                var restored = await stager.StageAsync(new S3DataSource(checkpoints.Uri, S3DataType.S3Prefix, S3DataDistribution.FullyReplicated), checkpoints.HostPath, Shard.Single, cancellationToken);
+                var restored = await stager.StageAsync(new S3DataSource(checkpoints.Uri, S3DataType.S3Prefix, S3DataDistribution.FullyReplicated), checkpoints.HostPath, Shard.Single, allowEmpty: true, cancellationToken);
                 if (!restored.Succeeded)
                 {
                     return ApiError.Validation($"ClientError: Checkpoints at {checkpoints.Uri}: {restored.Error!.Message}");
@@ -249,7 +251,7 @@ internal sealed partial class TrainingJobWorkflow(
         if (channel.Pipe)
         {
             // Listing now fails a job with a missing or empty source before it starts, as File mode does.
-            var selected = await stager.SelectAsync(channel.Source, shard, cancellationToken);
+            var selected = await stager.SelectAsync(channel.Source, shard, allowEmpty: false, cancellationToken);
             if (!selected.Succeeded)
             {
                 return ApiError.Validation($"ClientError: Channel {channel.Name}: {selected.Error!.Message}");
@@ -276,7 +278,7 @@ internal sealed partial class TrainingJobWorkflow(
 
             for (var index = 0; index < job.Hosts.Count; index++)
             {
-                var selected = await stager.SelectAsync(plan.Source, new Shard(index, job.Hosts.Count), cancellationToken);
+                var selected = await stager.SelectAsync(plan.Source, new Shard(index, job.Hosts.Count), allowEmpty: true, cancellationToken);
                 if (selected.Succeeded)
                 {
                     var objects = selected.Value!.Select(o => o.Object).ToList();
@@ -523,6 +525,9 @@ internal sealed partial class TrainingJobWorkflow(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training job {Name} ended {Status}")]
     private static partial void LogFinished(ILogger logger, string name, string status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Training job {Name} hit an internal error")]
+    private static partial void LogInternalError(ILogger logger, Exception exception, string name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Training job {Name} is restarting after an internal error: {Reason}")]
     private static partial void LogRestarting(ILogger logger, string name, string reason);
