@@ -4,8 +4,8 @@ namespace ControlPlane.Algorithms.LinearLearner;
 
 /// <summary>
 /// One of the num_models linear models trained side by side on standardised features (and labels). Each mini-batch:
-/// margins, the mean weighted loss gradient plus weight decay, an optimizer step at the scheduled learning rate, then
-/// l1 as a proximal soft-threshold. A model whose parameters stop being finite is marked diverged and left alone.
+/// margins, the mean weighted loss gradient plus weight decay, an optimizer step at the scheduled learning rate with
+/// l1 as its proximal soft-threshold. A model whose parameters stop being finite is marked diverged and left alone.
 /// </summary>
 internal sealed class CandidateModel
 {
@@ -107,9 +107,8 @@ internal sealed class CandidateModel
             TensorPrimitives.MultiplyAdd(_biases, wd * (float)_settings.BiasWeightDecayMultiplier, _biasGradient, _biasGradient);
         }
         var learningRate = ScheduledLearningRate(step);
-        _weightOptimizer.Step(_weights, _weightGradient, learningRate);
+        _weightOptimizer.Step(_weights, _weightGradient, learningRate, Settings.L1);
         if (_settings.UseBias) _biasOptimizer.Step(_biases, _biasGradient, learningRate * _settings.BiasLearningRateMultiplier);
-        if (Settings.L1 > 0) SoftThreshold((float)(learningRate * Settings.L1));
         Diverged = !float.IsFinite(TensorPrimitives.Sum<float>(_weights)) || !float.IsFinite(TensorPrimitives.Sum<float>(_biases));
     }
 
@@ -127,15 +126,6 @@ internal sealed class CandidateModel
         if (!_settings.UseLearningRateScheduler) return baseRate;
         var decayed = baseRate * Math.Pow(_settings.LearningRateSchedulerFactor, step / _settings.LearningRateSchedulerStep);
         return Math.Max(decayed, Math.Min(baseRate, _settings.LearningRateSchedulerMinimum));
-    }
-
-    private void SoftThreshold(float amount)
-    {
-        for (var j = 0; j < _weights.Length; j++)
-        {
-            var w = _weights[j];
-            _weights[j] = w > amount ? w - amount : w < -amount ? w + amount : 0f;
-        }
     }
 
     /// <summary>The model as it stands, over the user's raw features and labels.</summary>

@@ -135,6 +135,7 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
         private Choice? TrainAllEpochs(CandidateModel[] candidates, FeatureScaler? scaler, LabelScaler labelScaler, IDataView? validation)
         {
             Choice? best = null;
+            var reported = new bool[candidates.Length];
             double? watched = null;
             var stalled = 0;
             long step = 0;
@@ -152,6 +153,7 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
                 var trainLoss = candidates.Where(c => !c.Diverged).Select(c => c.TrainingLoss).DefaultIfEmpty(double.NaN).Min();
                 WriteMetric("train", $"epoch={epoch}, batch={batches}, ", new QualityMetric(ScalarLoss.From(_settings).ObjectiveName, true, trainLoss));
                 foreach (var candidate in candidates) candidate.ResetTrainingLoss();
+                ReportDivergence(candidates, reported, epoch);
                 var live = LiveModels(candidates, scaler, labelScaler);
                 if (validation is null) continue;
 
@@ -174,6 +176,17 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
                 }
             }
             return best;
+        }
+
+        private void ReportDivergence(CandidateModel[] candidates, bool[] reported, int epoch)
+        {
+            for (var i = 0; i < candidates.Length; i++)
+            {
+                if (!candidates[i].Diverged || reported[i]) continue;
+                reported[i] = true;
+                Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Model {i + 1} of {candidates.Length} (learning_rate={candidates[i].Settings.LearningRate:G6}) diverged in epoch {epoch} and is left out of the selection."));
+            }
         }
 
         private (LinearModel Model, CandidateModel Candidate)[] LiveModels(CandidateModel[] candidates, FeatureScaler? scaler, LabelScaler labelScaler)

@@ -133,7 +133,7 @@ internal sealed record LinearLearnerSettings
         }
         else
         {
-            hp.GetInt("num_classes", 0, 3, 1_000_000);
+            if (!hp.IsAuto("num_classes")) hp.GetInt("num_classes", 0, 3, 1_000_000);
             rules.Reject("num_classes", "applies to predictor_type 'multiclass_classifier' only", onlyFor);
             classCount = binary ? 2 : 1;
         }
