@@ -110,7 +110,7 @@ internal sealed class Evaluation
     }
 
     /// <summary>Margin bin: bin b holds [b/128 - 32, (b+1)/128 - 32), the ends open; edges are exact in float.</summary>
-    private static int Bin(float margin) =>
+    private static int Bin(float margin) => float.IsNaN(margin) ? 0 :
         (int)Math.Clamp(Math.Floor((margin - HistogramLow) * BinsPerUnit), 0, BinCount - 1);
 
     /// <summary>Threshold index b (0..BinCount) as a margin: predict 1 when z ≥ it.</summary>

@@ -15,8 +15,8 @@ namespace ControlPlane.Algorithms.LinearLearner;
 /// quantile_loss_objective, huber_loss_objective):
 /// </para>
 /// <code>
-/// every epoch:           #quality_metric: host=H, epoch=E, batch=N, train OBJ &lt;loss&gt;=V
-/// every epoch (with a validation channel):
+/// every epoch:           #quality_metric: host=H, epoch=E, batch=N, train OBJ &lt;loss&gt;=V   (the lowest running mean loss of the models)
+/// every epoch (with a validation channel; the lowest of the models' losses, as for train):
 ///                        #quality_metric: host=H, epoch=E, validation OBJ &lt;loss&gt;=V
 /// at the end, for C = validation (or train when there is no validation channel), then C = test when present:
 ///                        #quality_metric: host=H, C OBJ &lt;loss&gt;=V
@@ -118,7 +118,10 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
 
             var selected = chosen.Value.Model.Header.Selected;
             Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Selected model {selected.Index + 1} of {candidates.Length} (learning_rate={selected.LearningRate:G6}, wd={selected.Wd:G6}, l1={selected.L1:G6}, positive_example_weight_mult={selected.PositiveWeight:G6}) from epoch {chosen.Value.Epoch} by {selectionChannel} {CriterionName()}; decision threshold (margin) {chosen.Value.Model.Header.DecisionThreshold:G6}."));
+                $"Selected model {selected.Index + 1} of {candidates.Length} (learning_rate={selected.LearningRate:G6}, wd={selected.Wd:G6}, l1={selected.L1:G6}, positive_example_weight_mult={selected.PositiveWeight:G6}) from epoch {chosen.Value.Epoch} by {selectionChannel} {CriterionName()}")
+                + (_settings.PredictorType == PredictorType.BinaryClassifier
+                    ? string.Create(CultureInfo.InvariantCulture, $"; decision threshold (margin) {chosen.Value.Model.Header.DecisionThreshold:G6}.")
+                    : "."));
             WriteMetrics(selectionChannel, null, chosen.Value.Result.Metrics);
             chosen.Value.Model.Save(_run.ModelDirectory);
 
@@ -159,8 +162,9 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
 
                 var results = Evaluate(validation, "validation", live.Select(l => l.Model).ToArray(), threshold: null);
                 var epochBest = Best(live, results, epoch);
-                WriteMetric("validation", $"epoch={epoch}, ", epochBest.Result.Metrics[0]);
-                if (best is null || epochBest.Result.SelectionScore > best.Value.Result.SelectionScore) best = epochBest;
+                var validationLoss = results.Select(r => r.Loss).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+                WriteMetric("validation", $"epoch={epoch}, ", results[0].Metrics[0] with { Value = validationLoss });
+                if (best is null || IsBetter(epochBest.Result.SelectionScore, best.Value.Result.SelectionScore)) best = epochBest;
 
                 var score = results.Select(r => r.EarlyStoppingScore(_settings)).Where(double.IsFinite).DefaultIfEmpty(double.NegativeInfinity).Max();
                 if (watched is null || (score - watched.Value) / Math.Max(Math.Abs(watched.Value), 1e-12) > _settings.EarlyStoppingTolerance)
@@ -205,11 +209,14 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
             var bestIndex = 0;
             for (var i = 1; i < results.Length; i++)
             {
-                if (results[i].SelectionScore > results[bestIndex].SelectionScore || double.IsNaN(results[bestIndex].SelectionScore)) bestIndex = i;
+                if (IsBetter(results[i].SelectionScore, results[bestIndex].SelectionScore)) bestIndex = i;
             }
             var result = results[bestIndex];
             return new Choice(live[bestIndex].Model.WithThreshold(result.DecisionThreshold), result, epoch);
         }
+
+        /// <summary>Higher selection scores win; NaN (a model whose margins overflowed) never does.</summary>
+        private static bool IsBetter(double score, double than) => !double.IsNaN(score) && (double.IsNaN(than) || score > than);
 
         /// <summary>One pass over a channel feeds every model's evaluation.</summary>
         private EvaluationResult[] Evaluate(IDataView view, string channel, LinearModel[] models, float? threshold)

@@ -220,6 +220,54 @@ public sealed class LinearLearnerTrainingTests : IDisposable
     }
 
     [Fact]
+    public void F_beta_selection_favours_recall_as_beta_grows()
+    {
+        var train = GeneratedData.Binary(3000, seed: 1, noise: 0.8);
+        var validation = GeneratedData.Binary(1000, seed: 2, noise: 0.8);
+        double RecallWith(string beta)
+        {
+            using var harness = new LinearLearnerHarness();
+            harness.Train(Hp(("predictor_type", "binary_classifier"), ("binary_classifier_model_selection_criteria", "f_beta"), ("f_beta", beta),
+                ("num_models", "2"), ("mini_batch_size", "100"), ("epochs", "3")), train, validation);
+            return harness.FinalMetric("validation recall");
+        }
+
+        var recallWeighted = RecallWith("4");
+        var precisionWeighted = RecallWith("0.25");
+        Assert.True(recallWeighted > precisionWeighted + 0.1, $"recall {recallWeighted} with beta 4 vs {precisionWeighted} with beta 0.25");
+    }
+
+    [Fact]
+    public void Balanced_multiclass_weights_raise_the_recall_of_a_rare_class()
+    {
+        // Class 0 is one row in twenty and overlaps class 1.
+        List<GeneratedRow> Rows(int count, int seed)
+        {
+            var random = new Random(seed);
+            return Enumerable.Range(0, count).Select(i =>
+            {
+                var c = i % 20 == 0 ? 0 : 1 + i % 2;
+                var centre = c switch { 0 => 0.0, 1 => 1.5, _ => 6.0 };
+                return new GeneratedRow(c, [(float)(centre + GeneratedData.Gaussian(random)), (float)GeneratedData.Gaussian(random)]);
+            }).ToList();
+        }
+        var train = Rows(4000, 1);
+        var validation = Rows(2000, 2);
+        double RareRecallWith(string balance)
+        {
+            using var harness = new LinearLearnerHarness();
+            harness.Train(Hp(("predictor_type", "multiclass_classifier"), ("num_classes", "3"), ("balance_multiclass_weights", balance),
+                ("num_models", "1"), ("binary_classifier_model_selection_criteria", "loss_function"), ("mini_batch_size", "100"), ("epochs", "5")), train, validation);
+            var rare = validation.Where(r => r.Label == 0).ToList();
+            return harness.Score(rare).Count(p => p.PredictedLabel == 0) / (double)rare.Count;
+        }
+
+        var plain = RareRecallWith("false");
+        var balanced = RareRecallWith("true");
+        Assert.True(balanced > plain + 0.2, $"rare-class recall {balanced} balanced vs {plain}");
+    }
+
+    [Fact]
     public void A_hinge_loss_classifier_scores_with_its_margin()
     {
         var test = GeneratedData.Binary(500, seed: 3);
