@@ -66,13 +66,8 @@ internal sealed class Evaluation
         }
     }
 
-    /// <summary>Adds rows given their margins (count × outputs), labels (the user's units) and instance weights.</summary>
-    public void Add(ReadOnlySpan<float> margins, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights, int count)
-    {
-        for (var i = 0; i < count; i++) Add(margins.Slice(i * _outputs, _outputs), labels[i], weights[i]);
-    }
-
-    private void Add(ReadOnlySpan<float> margins, float label, float weight)
+    /// <summary>Adds a row given its margins (one per output), its label (the user's units) and its instance weight.</summary>
+    public void Add(ReadOnlySpan<float> margins, float label, float weight)
     {
         _rows++;
         _weightSum += weight;

@@ -107,9 +107,7 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
             }
 
             var selectionChannel = data.Validation is null ? "train" : "validation";
-            var chosen = data.Validation is null
-                ? TrainAllEpochs(candidates, scaler, labelScaler, validation: null)
-                : TrainAllEpochs(candidates, scaler, labelScaler, data.Validation);
+            var chosen = TrainAllEpochs(candidates, scaler, labelScaler, data.Validation);
             if (chosen is null)
             {
                 var live = LiveModels(candidates, scaler, labelScaler);
@@ -122,6 +120,11 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
                 + (_settings.PredictorType == PredictorType.BinaryClassifier
                     ? string.Create(CultureInfo.InvariantCulture, $"; decision threshold (margin) {chosen.Value.Model.Header.DecisionThreshold:G6}.")
                     : "."));
+            if (_settings.Criterion == SelectionCriterion.RecallAtTargetPrecision && chosen.Value.Result.SelectionScore < 0)
+            {
+                Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"No model reached target_precision {_settings.TargetPrecision:G6} on {selectionChannel}; the threshold with the highest precision was chosen."));
+            }
             WriteMetrics(selectionChannel, null, chosen.Value.Result.Metrics);
             chosen.Value.Model.Save(_run.ModelDirectory);
 
@@ -222,13 +225,17 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
         private EvaluationResult[] Evaluate(IDataView view, string channel, LinearModel[] models, float? threshold)
         {
             var evaluations = models.Select(_ => new Evaluation(_settings)).ToArray();
-            var margins = models.Select(_ => new float[_settings.MiniBatchSize * _settings.OutputCount]).ToArray();
+            // One row's margins per model: with many classes a whole batch of them would not fit.
+            var margins = models.Select(_ => new float[_settings.OutputCount]).ToArray();
             foreach (var batch in _reader.Read(view, channel, _settings.MiniBatchSize, null, LabelScaler.Identity, _run.Cancellation))
             {
                 Parallel.For(0, models.Length, _parallel, m =>
                 {
-                    models[m].ComputeMargins(batch.Features, batch.Count, margins[m]);
-                    evaluations[m].Add(margins[m], batch.Labels, batch.Weights, batch.Count);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        models[m].ComputeMargins(batch.Row(i), 1, margins[m]);
+                        evaluations[m].Add(margins[m], batch.Labels[i], batch.Weights[i]);
+                    }
                 });
             }
             return evaluations.Select(e => e.Complete(threshold)).ToArray();
@@ -238,11 +245,14 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
         {
             if (_settings.PredictorType != PredictorType.BinaryClassifier || _settings.PositiveWeightMode == PositiveWeightMode.Fixed) return 1;
             var (negatives, positives) = (sample.ClassWeights[0], sample.ClassWeights[1]);
-            if (positives == 0 || negatives == 0)
+            if (positives > 0 && negatives > 0) return negatives / positives;
+            var found = $"the first {sample.Rows} training rows (num_point_for_scaler) hold {positives} positive and {negatives} negative weight";
+            if (_settings.PositiveWeightMode == PositiveWeightMode.Balanced)
             {
-                throw new AlgorithmException($"positive_example_weight_mult '{(_settings.PositiveWeightMode == PositiveWeightMode.Balanced ? "balanced" : "auto")}' needs both classes among the first {sample.Rows} training rows (num_point_for_scaler); found {positives} positive and {negatives} negative weight.");
+                throw new AlgorithmException($"positive_example_weight_mult 'balanced' needs both classes, but {found}.");
             }
-            return negatives / positives;
+            Log.WriteLine($"positive_example_weight_mult 'auto': {found}, so every model weights positives 1.");
+            return 1;
         }
 
         /// <summary>balance_multiclass_weights: each class weighted n / (classes · n_class) from the scaler sample.</summary>
