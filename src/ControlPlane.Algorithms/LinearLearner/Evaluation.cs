@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 
 namespace ControlPlane.Algorithms.LinearLearner;
@@ -158,7 +159,7 @@ internal sealed class Evaluation
         {
             objective,
             new QualityMetric("binary_classification_accuracy", false, counts.Accuracy),
-            new QualityMetric("binary_f_beta", false, counts.FBeta(_settings.FBeta)),
+            new QualityMetric(FBetaName("binary_f_"), false, counts.FBeta(_settings.FBeta)),
             new QualityMetric("precision", false, counts.Precision),
             new QualityMetric("recall", false, counts.Recall),
         };
@@ -262,11 +263,14 @@ internal sealed class Evaluation
             new QualityMetric("dcg", false, _dcg / weightSum),
             new QualityMetric("macro_recall", false, recallSum / present),
             new QualityMetric("macro_precision", false, precisionSum / present),
-            new QualityMetric("macro_f_beta", false, fBetaSum / present),
+            new QualityMetric(FBetaName("macro_f_"), false, fBetaSum / present),
         };
         var selection = _settings.Criterion == SelectionCriterion.Accuracy ? accuracy : -objective.Value;
         return new EvaluationResult(objective.Value, selection, 0f, metrics);
     }
+
+    /// <summary>SageMaker names the F score after its beta: binary_f_1.000, macro_f_0.500.</summary>
+    private string FBetaName(string prefix) => prefix + _settings.FBeta.ToString("0.000", CultureInfo.InvariantCulture);
 
     private readonly record struct ConfusionCounts(double TruePositive, double FalsePositive, double TotalPositive, double TotalNegative)
     {

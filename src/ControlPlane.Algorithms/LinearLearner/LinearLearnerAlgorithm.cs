@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 
@@ -8,35 +9,44 @@ namespace ControlPlane.Algorithms.LinearLearner;
 /// descent over one streamed pass of the train channel per epoch, the best chosen on validation (else train) by the
 /// selection criterion, with its decision threshold, and saved as a <see cref="LinearModel"/>.
 /// <para>
-/// Lines written to <see cref="TrainingRun.Log"/> (H = the host, E = the epoch from 0, N = its mini-batches, V = a
-/// number in invariant culture, OBJ = the loss's objective name: binary_classification_cross_entropy_objective,
-/// binary_classification_hinge_loss_objective, multiclass_cross_entropy_objective, square_loss_objective,
-/// absolute_loss_objective, eps_insensitive_squared_loss_objective, eps_insensitive_absolute_loss_objective,
-/// quantile_loss_objective, huber_loss_objective):
+/// Lines written to <see cref="TrainingRun.Log"/>, in the format of SageMaker's Linear Learner so that its built-in
+/// metric definitions match them (H = the host, E = the epoch from 0, V = a number in invariant culture, B = f_beta
+/// with three decimals, K = accuracy_top_k, OBJ = the loss's objective name:
+/// binary_classification_cross_entropy_objective, binary_classification_hinge_loss_objective,
+/// multiclass_cross_entropy_objective, square_loss_objective, absolute_loss_objective,
+/// eps_insensitive_squared_loss_objective, eps_insensitive_absolute_loss_objective, quantile_loss_objective,
+/// huber_loss_objective):
 /// </para>
 /// <code>
-/// every epoch:           #quality_metric: host=H, epoch=E, batch=N, train OBJ &lt;loss&gt;=V   (the lowest running mean loss of the models)
-/// every epoch (with a validation channel; the lowest of the models' losses, as for train):
-///                        #quality_metric: host=H, epoch=E, validation OBJ &lt;loss&gt;=V
-/// at the end, for C = validation (or train when there is no validation channel), then C = test when present:
-///                        #quality_metric: host=H, C OBJ &lt;loss&gt;=V
-///   binary:              #quality_metric: host=H, C binary_classification_accuracy &lt;score&gt;=V
-///                        #quality_metric: host=H, C binary_f_beta &lt;score&gt;=V
-///                        #quality_metric: host=H, C precision &lt;score&gt;=V
-///                        #quality_metric: host=H, C recall &lt;score&gt;=V
-///   multiclass:          #quality_metric: host=H, C multiclass_accuracy &lt;score&gt;=V
-///                        #quality_metric: host=H, C multiclass_top_k_accuracy_K &lt;score&gt;=V   (K = accuracy_top_k)
-///                        #quality_metric: host=H, C dcg &lt;score&gt;=V
-///                        #quality_metric: host=H, C macro_recall &lt;score&gt;=V
-///                        #quality_metric: host=H, C macro_precision &lt;score&gt;=V
-///                        #quality_metric: host=H, C macro_f_beta &lt;score&gt;=V
-///   regressor:           #quality_metric: host=H, C mse &lt;loss&gt;=V
-///                        #quality_metric: host=H, C absolute_loss &lt;loss&gt;=V
+/// every epoch:   #quality_metric: host=H, epoch=E, train OBJ &lt;loss&gt;=V          (lowest running mean loss of the models)
+///                #quality_metric: host=H, epoch=E, validation OBJ &lt;loss&gt;=V     (with a validation channel; lowest of the models)
+///                #throughput_metric: host=H, train throughput=V records/second
+///                #progress_metric: host=H, completed V %
+/// at the end, the chosen model, for C = train, then validation and test when present:
+///                #quality_metric: host=H, C OBJ &lt;loss&gt;=V
+///   binary:      #quality_metric: host=H, C binary_classification_accuracy &lt;score&gt;=V
+///                #quality_metric: host=H, C binary_f_B &lt;score&gt;=V
+///                #quality_metric: host=H, C precision &lt;score&gt;=V
+///                #quality_metric: host=H, C recall &lt;score&gt;=V
+///   multiclass:  #quality_metric: host=H, C multiclass_accuracy &lt;score&gt;=V
+///                #quality_metric: host=H, C multiclass_top_k_accuracy_K &lt;score&gt;=V
+///                #quality_metric: host=H, C dcg &lt;score&gt;=V
+///                #quality_metric: host=H, C macro_recall &lt;score&gt;=V
+///                #quality_metric: host=H, C macro_precision &lt;score&gt;=V
+///                #quality_metric: host=H, C macro_f_B &lt;score&gt;=V
+///   regressor:   #quality_metric: host=H, C mse &lt;loss&gt;=V
+///                #quality_metric: host=H, C absolute_loss &lt;loss&gt;=V
 /// </code>
-/// So <c>validation:binary_classification_accuracy</c> is <c>#quality_metric: host=\S+, validation binary_classification_accuracy &lt;score&gt;=(\S+)</c>,
-/// <c>train:objective_loss</c> is <c>#quality_metric: host=\S+, epoch=\S+, batch=\S+, train \S+_objective &lt;loss&gt;=(\S+)</c>,
-/// <c>validation:objective_loss</c> is <c>#quality_metric: host=\S+, (?:epoch=\S+, )?validation \S+_objective &lt;loss&gt;=(\S+)</c>.
-/// Other lines (no <c>#quality_metric</c> prefix) say what was chosen and why training stopped.
+/// SageMaker's definitions (C = train, validation or test): <c>C:objective_loss</c> per epoch
+/// <c>#quality_metric: host=\S+, epoch=\S+, C \S+_objective &lt;loss&gt;=(\S+)</c> (train, validation);
+/// <c>C:objective_loss:final</c> and <c>test:objective_loss</c> <c>#quality_metric: host=\S+, C \S+_objective &lt;loss&gt;=(\S+)</c>;
+/// <c>C:binary_f_beta</c> <c>#quality_metric: host=\S+, C binary_f_\S+ &lt;score&gt;=(\S+)</c>; <c>C:macro_f_beta</c>
+/// <c>#quality_metric: host=\S+, C macro_f_\S+ &lt;score&gt;=(\S+)</c>; <c>C:multiclass_top_k_accuracy</c>
+/// <c>#quality_metric: host=\S+, C multiclass_top_k_accuracy_\S+ &lt;score&gt;=(\S+)</c>; every other metric M
+/// <c>#quality_metric: host=\S+, C M &lt;score&gt;=(\S+)</c> (or <c>&lt;loss&gt;</c> for mse and absolute_loss);
+/// <c>train:throughput</c> <c>#throughput_metric: host=\S+, train throughput=(\S+) records/second</c>;
+/// <c>train:progress</c> <c>#progress_metric: host=\S+, completed (\S+) %</c>.
+/// Other lines (no <c>#</c> prefix) say what was chosen, what diverged and why training stopped.
 /// </summary>
 internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
 {
@@ -125,15 +135,17 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
                 Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"No model reached target_precision {_settings.TargetPrecision:G6} on {selectionChannel}; the threshold with the highest precision was chosen."));
             }
-            WriteMetrics(selectionChannel, null, chosen.Value.Result.Metrics);
-            chosen.Value.Model.Save(_run.ModelDirectory);
+            var model = chosen.Value.Model;
+            model.Save(_run.ModelDirectory);
 
-            if (data.Test is not null)
-            {
-                var test = Evaluate(data.Test, "test", [chosen.Value.Model], chosen.Value.Model.Header.DecisionThreshold)[0];
-                WriteMetrics("test", null, test.Metrics);
-            }
+            var trainResult = data.Validation is null ? chosen.Value.Result : EvaluateChosen(model, data.Train, "train");
+            WriteMetrics("train", trainResult.Metrics);
+            if (data.Validation is not null) WriteMetrics("validation", chosen.Value.Result.Metrics);
+            if (data.Test is not null) WriteMetrics("test", EvaluateChosen(model, data.Test, "test").Metrics);
         }
+
+        private EvaluationResult EvaluateChosen(LinearModel model, IDataView view, string channel) =>
+            Evaluate(view, channel, [model], model.Header.DecisionThreshold)[0];
 
         private readonly record struct Choice(LinearModel Model, EvaluationResult Result, int Epoch);
 
@@ -147,17 +159,22 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
             long step = 0;
             for (var epoch = 0; epoch < _settings.Epochs; epoch++)
             {
-                var batches = 0;
+                long records = 0;
+                var clock = Stopwatch.StartNew();
                 foreach (var batch in _reader.Read(_run.Data.Train, "train", _settings.MiniBatchSize, scaler, labelScaler, _run.Cancellation))
                 {
                     var currentStep = step;
                     Parallel.ForEach(candidates, _parallel, candidate => candidate.Train(batch, currentStep));
                     step++;
-                    batches++;
+                    records += batch.Count;
                 }
                 _run.Cancellation.ThrowIfCancellationRequested();
                 var trainLoss = candidates.Where(c => !c.Diverged).Select(c => c.TrainingLoss).DefaultIfEmpty(double.NaN).Min();
-                WriteMetric("train", $"epoch={epoch}, batch={batches}, ", new QualityMetric(ScalarLoss.From(_settings).ObjectiveName, true, trainLoss));
+                WriteMetric("train", new QualityMetric(ScalarLoss.From(_settings).ObjectiveName, true, trainLoss), epoch);
+                Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"#throughput_metric: host={_run.CurrentHost}, train throughput={records / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F1} records/second"));
+                Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"#progress_metric: host={_run.CurrentHost}, completed {100.0 * (epoch + 1) / _settings.Epochs:0.###} %"));
                 foreach (var candidate in candidates) candidate.ResetTrainingLoss();
                 ReportDivergence(candidates, reported, epoch);
                 var live = LiveModels(candidates, scaler, labelScaler);
@@ -166,7 +183,7 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
                 var results = Evaluate(validation, "validation", live.Select(l => l.Model).ToArray(), threshold: null);
                 var epochBest = Best(live, results, epoch);
                 var validationLoss = results.Select(r => r.Loss).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
-                WriteMetric("validation", $"epoch={epoch}, ", results[0].Metrics[0] with { Value = validationLoss });
+                WriteMetric("validation", results[0].Metrics[0] with { Value = validationLoss }, epoch);
                 if (best is null || IsBetter(epochBest.Result.SelectionScore, best.Value.Result.SelectionScore)) best = epochBest;
 
                 var score = results.Select(r => r.EarlyStoppingScore(_settings)).Where(double.IsFinite).DefaultIfEmpty(double.NegativeInfinity).Max();
@@ -280,13 +297,13 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
             },
         };
 
-        private void WriteMetrics(string channel, string? epochPrefix, IEnumerable<QualityMetric> metrics)
+        private void WriteMetrics(string channel, IEnumerable<QualityMetric> metrics)
         {
-            foreach (var metric in metrics) WriteMetric(channel, epochPrefix, metric);
+            foreach (var metric in metrics) WriteMetric(channel, metric);
         }
 
-        private void WriteMetric(string channel, string? epochPrefix, QualityMetric metric) =>
+        private void WriteMetric(string channel, QualityMetric metric, int? epoch = null) =>
             Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"#quality_metric: host={_run.CurrentHost}, {epochPrefix}{channel} {metric.Name} <{(metric.IsLoss ? "loss" : "score")}>={metric.Value}"));
+                $"#quality_metric: host={_run.CurrentHost}, {(epoch is null ? "" : $"epoch={epoch}, ")}{channel} {metric.Name} <{(metric.IsLoss ? "loss" : "score")}>={metric.Value}"));
     }
 }

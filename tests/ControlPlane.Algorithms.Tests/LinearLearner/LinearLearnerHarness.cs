@@ -54,6 +54,10 @@ internal sealed class LinearLearnerHarness : IDisposable
         return double.Parse(line[(line.LastIndexOf('=') + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Per-epoch <c>#quality_metric</c> lines of a channel.</summary>
+    public int EpochLines(string channel) =>
+        Log.ToString().Split('\n').Count(l => l.Contains(", epoch=", StringComparison.Ordinal) && l.Contains($", {channel} ", StringComparison.Ordinal));
+
     public int LinesContaining(string text) => Log.ToString().Split('\n').Count(l => l.Contains(text, StringComparison.Ordinal));
 
     public void Dispose()

@@ -47,7 +47,7 @@ public sealed class LinearLearnerTrainingTests : IDisposable
             Assert.Equal(p.ClassScores.Max(), p.Score);
         });
         Assert.Equal(GeneratedData.Accuracy(test, predictions), _harness.FinalMetric("test multiclass_accuracy"), 9);
-        foreach (var metric in new[] { "multiclass_top_k_accuracy_3", "dcg", "macro_recall", "macro_precision", "macro_f_beta" })
+        foreach (var metric in new[] { "multiclass_top_k_accuracy_3", "dcg", "macro_recall", "macro_precision", "macro_f_1.000" })
         {
             Assert.InRange(_harness.FinalMetric($"validation {metric}"), 0.85, 1.0);
         }
@@ -153,7 +153,7 @@ public sealed class LinearLearnerTrainingTests : IDisposable
                 ("early_stopping_tolerance", "0.01"), ("mini_batch_size", "100")),
             GeneratedData.Binary(2000, seed: 1), GeneratedData.Binary(500, seed: 2));
 
-        var epochs = _harness.LinesContaining(", batch=");
+        var epochs = _harness.EpochLines("train");
         Assert.InRange(epochs, 3, 39);
         Assert.Contains("Early stopping after epoch", _harness.Log.ToString(), StringComparison.Ordinal);
     }
@@ -164,29 +164,52 @@ public sealed class LinearLearnerTrainingTests : IDisposable
         _harness.Train(Hp(("predictor_type", "binary_classifier"), ("epochs", "6"), ("early_stopping_patience", "1"), ("mini_batch_size", "200")),
             GeneratedData.Binary(1000, seed: 1));
 
-        Assert.Equal(6, _harness.LinesContaining(", batch="));
+        Assert.Equal(6, _harness.EpochLines("train"));
         Assert.Contains("Early stopping needs a validation channel", _harness.Log.ToString(), StringComparison.Ordinal);
         Assert.True(_harness.FinalMetric("train binary_classification_accuracy") >= 0.9);
         Assert.Equal(0, _harness.LinesContaining(", validation "));
     }
 
+    /// <summary>Linear Learner's built-in metric definitions as SageMaker attaches them to its training jobs.</summary>
+    private static readonly Dictionary<string, string> s_sageMakerMetricDefinitions = new()
+    {
+        ["train:objective_loss"] = @"#quality_metric: host=\S+, epoch=\S+, train \S+_objective <loss>=(\S+)",
+        ["validation:objective_loss"] = @"#quality_metric: host=\S+, epoch=\S+, validation \S+_objective <loss>=(\S+)",
+        ["train:objective_loss:final"] = @"#quality_metric: host=\S+, train \S+_objective <loss>=(\S+)",
+        ["validation:objective_loss:final"] = @"#quality_metric: host=\S+, validation \S+_objective <loss>=(\S+)",
+        ["test:objective_loss"] = @"#quality_metric: host=\S+, test \S+_objective <loss>=(\S+)",
+        ["train:binary_classification_accuracy"] = @"#quality_metric: host=\S+, train binary_classification_accuracy <score>=(\S+)",
+        ["validation:binary_classification_accuracy"] = @"#quality_metric: host=\S+, validation binary_classification_accuracy <score>=(\S+)",
+        ["test:binary_classification_accuracy"] = @"#quality_metric: host=\S+, test binary_classification_accuracy <score>=(\S+)",
+        ["train:binary_f_beta"] = @"#quality_metric: host=\S+, train binary_f_\S+ <score>=(\S+)",
+        ["validation:binary_f_beta"] = @"#quality_metric: host=\S+, validation binary_f_\S+ <score>=(\S+)",
+        ["test:binary_f_beta"] = @"#quality_metric: host=\S+, test binary_f_\S+ <score>=(\S+)",
+        ["validation:precision"] = @"#quality_metric: host=\S+, validation precision <score>=(\S+)",
+        ["test:precision"] = @"#quality_metric: host=\S+, test precision <score>=(\S+)",
+        ["train:recall"] = @"#quality_metric: host=\S+, train recall <score>=(\S+)",
+        ["validation:recall"] = @"#quality_metric: host=\S+, validation recall <score>=(\S+)",
+        ["test:recall"] = @"#quality_metric: host=\S+, test recall <score>=(\S+)",
+        ["train:throughput"] = @"#throughput_metric: host=\S+, train throughput=(\S+) records/second",
+        ["train:progress"] = @"#progress_metric: host=\S+, completed (\S+) %",
+    };
+
     [Fact]
-    public void Metric_lines_follow_sagemakers_format_for_every_channel()
+    public void Sagemakers_built_in_metric_definitions_find_every_binary_metric()
     {
         _harness.Train(Hp(("predictor_type", "binary_classifier"), ("epochs", "2"), ("mini_batch_size", "250")),
             GeneratedData.Binary(1000, seed: 1), GeneratedData.Binary(300, seed: 2), GeneratedData.Binary(300, seed: 3));
 
-        var log = _harness.Log.ToString();
-        Assert.Matches(new Regex(@"^#quality_metric: host=algo-1, epoch=1, batch=4, train binary_classification_cross_entropy_objective <loss>=[0-9.eE-]+$", RegexOptions.Multiline), log);
-        Assert.Matches(new Regex(@"^#quality_metric: host=algo-1, epoch=1, validation binary_classification_cross_entropy_objective <loss>=[0-9.eE-]+$", RegexOptions.Multiline), log);
-        foreach (var channel in new[] { "validation", "test" })
+        var lines = _harness.Log.ToString().Split('\n');
+        foreach (var (name, regex) in s_sageMakerMetricDefinitions)
         {
-            foreach (var metric in new[] { "binary_classification_accuracy", "binary_f_beta", "precision", "recall" })
-            {
-                Assert.Matches(new Regex($@"^#quality_metric: host=algo-1, {channel} {metric} <score>=[0-9.eE-]+$", RegexOptions.Multiline), log);
-            }
-            Assert.Matches(new Regex($@"^#quality_metric: host=algo-1, {channel} \S+_objective <loss>=[0-9.eE-]+$", RegexOptions.Multiline), log);
+            // As the service reads them: the first capture of the last matching line is the final value.
+            var last = lines.Select(l => Regex.Match(l, regex)).LastOrDefault(m => m.Success);
+            Assert.True(last is not null, $"{name}: no line matches {regex}");
+            Assert.True(double.TryParse(last.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out _), $"{name}: '{last.Groups[1].Value}'");
         }
+        Assert.Equal(2, _harness.EpochLines("train"));
+        Assert.Equal(2, _harness.EpochLines("validation"));
+        Assert.InRange(_harness.FinalMetric("test binary_f_1.000"), 0.8, 1.0);
     }
 
     [Fact]
