@@ -111,6 +111,10 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
                 .Select(c => new CandidateModel(_settings, c, _featureCount, MulticlassWeights(sample), labelScaler))
                 .ToArray();
             Log.WriteLine($"Training {candidates.Length} model(s) for up to {_settings.Epochs} epoch(s) on {_featureCount} features; scaler from {sample.Rows} row(s).");
+            if (_settings.ModelCountOverriddenByTuning)
+            {
+                Log.WriteLine("num_models is set to 1 because this job belongs to a hyperparameter tuning job (as in SageMaker).");
+            }
             if (data.Validation is null && (_run.Hyperparameters.IsSet("early_stopping_patience") || _run.Hyperparameters.IsSet("early_stopping_tolerance")))
             {
                 Log.WriteLine("Early stopping needs a validation channel; there is none, so every epoch runs (as in SageMaker).");

@@ -81,6 +81,8 @@ internal sealed record LinearLearnerSettings
     public required bool UnbiasData { get; init; }
     public required bool UnbiasLabel { get; init; }
     public required int ModelCount { get; init; }
+    /// <summary>Whether SageMaker's tuning job overrode an explicit num_models (it trains one model under tuning).</summary>
+    public required bool ModelCountOverriddenByTuning { get; init; }
     /// <summary>Null for auto: every row of the selection channel calibrates the threshold.</summary>
     public required int? CalibrationSampleCount { get; init; }
     public required bool UseBias { get; init; }
@@ -231,8 +233,10 @@ internal sealed record LinearLearnerSettings
         var unbiasLabel = AutoOrBool(hp, "unbias_label", useBias && predictor == PredictorType.Regressor);
         if (unbiasLabel && predictor != PredictorType.Regressor) throw new AlgorithmException($"Hyperparameter 'unbias_label' can be true for predictor_type 'regressor' only; {onlyFor}.");
 
+        // Under automatic model tuning SageMaker turns the internal search off: one model, whatever num_models says.
+        var requestedModels = hp.IsAuto("num_models") ? AutoModelCount : hp.GetInt("num_models", 1, 1);
         var underTuning = hp.IsSet(TuningObjectiveMetric);
-        var modelCount = hp.IsAuto("num_models") ? (underTuning ? 1 : AutoModelCount) : hp.GetInt("num_models", 1, 1);
+        var modelCount = underTuning ? 1 : requestedModels;
         var calibration = hp.IsAuto("num_calibration_samples") ? (int?)null : hp.GetInt("num_calibration_samples", 1, 1);
         rules.Reject("num_calibration_samples", "applies to predictor_type 'binary_classifier' only", onlyFor, when: !binary);
         var topK = hp.GetInt("accuracy_top_k", 3, 1);
@@ -290,6 +294,7 @@ internal sealed record LinearLearnerSettings
             UnbiasData = unbiasData,
             UnbiasLabel = unbiasLabel,
             ModelCount = modelCount,
+            ModelCountOverriddenByTuning = underTuning && !hp.IsAuto("num_models") && requestedModels != 1,
             CalibrationSampleCount = calibration,
             UseBias = useBias,
             ScalerSampleCount = hp.GetInt("num_point_for_scaler", 10000, 1),

@@ -60,10 +60,12 @@ public sealed class LinearLearnerHyperparameterTests
     }
 
     [Fact]
-    public void A_tuning_job_child_trains_one_model_unless_told_otherwise()
+    public void A_tuning_job_child_trains_one_model_as_in_sagemaker()
     {
         Assert.Equal(1, Parse("predictor_type", "regressor", "_tuning_objective_metric", "validation:mse").ModelCount);
-        Assert.Equal(4, Parse("predictor_type", "regressor", "_tuning_objective_metric", "validation:mse", "num_models", "4").ModelCount);
+        var overridden = Parse("predictor_type", "regressor", "_tuning_objective_metric", "validation:mse", "num_models", "4");
+        Assert.Equal((1, true), (overridden.ModelCount, overridden.ModelCountOverriddenByTuning));
+        Assert.Equal(4, Parse("predictor_type", "regressor", "num_models", "4").ModelCount);
     }
 
     [Fact]

@@ -291,6 +291,27 @@ public sealed class LinearLearnerTrainingTests : IDisposable
     }
 
     [Fact]
+    public void Num_calibration_samples_limits_the_rows_that_set_the_threshold()
+    {
+        // The first 400 validation rows are ordinary; the 1,600 after them are all labelled positive, which pulls an
+        // accuracy-maximising threshold down unless calibration stops at the first 400.
+        var validation = GeneratedData.Binary(400, seed: 2, noise: 0.3)
+            .Concat(GeneratedData.Binary(1600, seed: 5, noise: 0.3).Select(r => r with { Label = 1 })).ToList();
+        float ThresholdWith(params (string, string)[] extra)
+        {
+            using var harness = new LinearLearnerHarness();
+            harness.Train(Hp([("predictor_type", "binary_classifier"), ("num_models", "1"), ("mini_batch_size", "100"), ("epochs", "3"), .. extra]),
+                GeneratedData.Binary(2000, seed: 1, noise: 0.3), validation);
+            return harness.Header.DecisionThreshold;
+        }
+
+        var allRows = ThresholdWith();
+        var firstRows = ThresholdWith(("num_calibration_samples", "400"));
+        Assert.True(firstRows > allRows + 1, $"threshold {firstRows} from 400 rows vs {allRows} from all");
+        Assert.InRange(firstRows, -1.5f, 1.5f);
+    }
+
+    [Fact]
     public void A_hinge_loss_classifier_scores_with_its_margin()
     {
         var test = GeneratedData.Binary(500, seed: 3);
