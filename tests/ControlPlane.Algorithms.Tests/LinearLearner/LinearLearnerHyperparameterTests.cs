@@ -43,7 +43,7 @@ public sealed class LinearLearnerHyperparameterTests
             "unbias_data", "auto", "unbias_label", "auto", "num_models", "3", "num_calibration_samples", "100", "use_bias", "True",
             "num_point_for_scaler", "500", "early_stopping_patience", "4", "early_stopping_tolerance", "0.0001", "init_method", "normal",
             "init_sigma", "0.02", "init_bias", "0.1", "bias_lr_mult", "2", "bias_wd_mult", "0.5", "use_lr_scheduler", "true",
-            "lr_scheduler_step", "10", "lr_scheduler_factor", "0.9", "lr_scheduler_minimum_lr", "0.0001", "_tuning_objective_metric", "validation:recall");
+            "lr_scheduler_step", "10", "lr_scheduler_factor", "0.9", "lr_scheduler_minimum_lr", "0.0001");
 
         Assert.Equal((200, 0.05, OptimizerKind.Sgd, 0.5), (settings.MiniBatchSize, settings.LearningRate, settings.Optimizer, settings.Momentum));
         Assert.Equal((SelectionCriterion.RecallAtTargetPrecision, 0.85, PositiveWeightMode.Balanced), (settings.Criterion, settings.TargetPrecision, settings.PositiveWeightMode));
