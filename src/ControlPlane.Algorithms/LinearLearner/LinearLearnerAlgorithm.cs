@@ -248,8 +248,10 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
             var evaluations = models.Select(_ => new Evaluation(_settings)).ToArray();
             // One row's margins per model: with many classes a whole batch of them would not fit.
             var margins = models.Select(_ => new float[_settings.OutputCount]).ToArray();
+            long rows = 0;
             foreach (var batch in _reader.Read(view, channel, _settings.MiniBatchSize, null, LabelScaler.Identity, _run.Cancellation))
             {
+                rows += batch.Count;
                 Parallel.For(0, models.Length, _parallel, m =>
                 {
                     for (var i = 0; i < batch.Count; i++)
@@ -259,6 +261,7 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
                     }
                 });
             }
+            if (rows == 0) throw new AlgorithmException($"Channel '{channel}' has no rows.");
             return evaluations.Select(e => e.Complete(threshold)).ToArray();
         }
 

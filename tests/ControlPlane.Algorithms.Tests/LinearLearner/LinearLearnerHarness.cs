@@ -18,9 +18,8 @@ internal sealed class LinearLearnerHarness : IDisposable
 
     public LinearLearnerAlgorithm Algorithm { get; } = new();
 
-    public IDataView View(IReadOnlyList<GeneratedRow> rows, bool withWeights = false)
+    public IDataView View(IReadOnlyList<GeneratedRow> rows, int featureCount, bool withWeights = false)
     {
-        var featureCount = rows[0].Features.Length;
         if (withWeights)
         {
             var weighted = SchemaDefinition.Create(typeof(WeightedRow));
@@ -36,8 +35,9 @@ internal sealed class LinearLearnerHarness : IDisposable
         IReadOnlyList<GeneratedRow>? validation = null, IReadOnlyList<GeneratedRow>? test = null, bool withWeights = false,
         TextWriter? log = null, CancellationToken cancellation = default)
     {
-        var data = new TrainingData(View(train, withWeights), validation is null ? null : View(validation, withWeights),
-            test is null ? null : View(test, withWeights), train[0].Features.Length, withWeights);
+        var featureCount = train[0].Features.Length;
+        var data = new TrainingData(View(train, featureCount, withWeights), validation is null ? null : View(validation, featureCount, withWeights),
+            test is null ? null : View(test, featureCount, withWeights), featureCount, withWeights);
         Algorithm.Train(new TrainingRun(_ml, new Hyperparameters(hyperparameters), data, ModelDirectory, "algo-1", log ?? Log, cancellation));
     }
 

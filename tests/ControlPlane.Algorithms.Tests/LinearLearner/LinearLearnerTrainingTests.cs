@@ -387,6 +387,14 @@ public sealed class LinearLearnerTrainingTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_validation_channel_fails_with_its_name()
+    {
+        var error = Assert.Throws<AlgorithmException>(() => _harness.Train(Hp(("predictor_type", "regressor"), ("epochs", "1")),
+            GeneratedData.Regression(100, seed: 1), GeneratedData.Regression(100, seed: 2).Where(_ => false).ToList()));
+        Assert.Equal("Channel 'validation' has no rows.", error.Message);
+    }
+
+    [Fact]
     public void A_feature_dim_that_does_not_match_the_data_fails()
     {
         var error = Assert.Throws<AlgorithmException>(() => _harness.Train(Hp(("predictor_type", "binary_classifier"), ("feature_dim", "11")),
