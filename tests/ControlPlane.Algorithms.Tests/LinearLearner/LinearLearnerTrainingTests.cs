@@ -312,6 +312,24 @@ public sealed class LinearLearnerTrainingTests : IDisposable
     }
 
     [Fact]
+    public void A_learning_rate_schedule_that_halves_every_step_stops_learning_early()
+    {
+        var test = GeneratedData.Binary(500, seed: 3);
+        double AccuracyWith(params (string, string)[] schedule)
+        {
+            using var harness = new LinearLearnerHarness();
+            harness.Train(Hp([("predictor_type", "binary_classifier"), ("num_models", "1"), ("optimizer", "sgd"), ("learning_rate", "0.01"),
+                ("mini_batch_size", "100"), ("epochs", "3"), .. schedule]), GeneratedData.Binary(2000, seed: 1));
+            return GeneratedData.Accuracy(test, harness.Score(test));
+        }
+
+        var constant = AccuracyWith(("use_lr_scheduler", "false"));
+        var halving = AccuracyWith(("lr_scheduler_step", "1"), ("lr_scheduler_factor", "0.5"), ("lr_scheduler_minimum_lr", "1e-12"));
+        Assert.True(constant >= 0.9, $"accuracy {constant} at a constant learning rate");
+        Assert.True(halving < constant - 0.1, $"accuracy {halving} with the halving schedule vs {constant}");
+    }
+
+    [Fact]
     public void A_hinge_loss_classifier_scores_with_its_margin()
     {
         var test = GeneratedData.Binary(500, seed: 3);
