@@ -128,12 +128,7 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
                 chosen = Best(live, Evaluate(data.Train, "train", live.Select(l => l.Model).ToArray(), threshold: null), epoch: _settings.Epochs - 1);
             }
 
-            var selected = chosen.Value.Model.Header.Selected;
-            Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Selected model {selected.Index + 1} of {candidates.Length} (learning_rate={selected.LearningRate:G6}, wd={selected.Wd:G6}, l1={selected.L1:G6}, positive_example_weight_mult={selected.PositiveWeight:G6}) from epoch {chosen.Value.Epoch} by {selectionChannel} {CriterionName()}")
-                + (_settings.PredictorType == PredictorType.BinaryClassifier
-                    ? string.Create(CultureInfo.InvariantCulture, $"; decision threshold (margin) {chosen.Value.Model.Header.DecisionThreshold:G6}.")
-                    : "."));
+            Log.WriteLine(SelectionNote(chosen.Value, candidates.Length, selectionChannel));
             if (_settings.Criterion == SelectionCriterion.RecallAtTargetPrecision && chosen.Value.Result.SelectionScore < 0)
             {
                 Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -146,6 +141,16 @@ internal sealed class LinearLearnerAlgorithm : IBuiltInAlgorithm
             WriteMetrics("train", trainResult.Metrics);
             if (data.Validation is not null) WriteMetrics("validation", chosen.Value.Result.Metrics);
             if (data.Test is not null) WriteMetrics("test", EvaluateChosen(model, data.Test, "test").Metrics);
+        }
+
+        private string SelectionNote(Choice chosen, int modelCount, string channel)
+        {
+            var selected = chosen.Model.Header.Selected;
+            var binary = _settings.PredictorType == PredictorType.BinaryClassifier;
+            var weight = binary ? FormattableString.Invariant($", positive_example_weight_mult={selected.PositiveWeight:G6}") : "";
+            var threshold = binary ? FormattableString.Invariant($"; decision threshold (margin) {chosen.Model.Header.DecisionThreshold:G6}") : "";
+            return FormattableString.Invariant(
+                $"Selected model {selected.Index + 1} of {modelCount} (learning_rate={selected.LearningRate:G6}, wd={selected.Wd:G6}, l1={selected.L1:G6}{weight}) from epoch {chosen.Epoch} by {channel} {CriterionName()}{threshold}.");
         }
 
         private EvaluationResult EvaluateChosen(LinearModel model, IDataView view, string channel) =>
