@@ -176,7 +176,7 @@ internal sealed partial class TransformJobWorkflow(
         var runs = new List<Task<InstanceOutcome>>();
         for (var index = 0; index < instances.Count; index++)
         {
-            var share = await stager.SelectAsync(new S3DataSource(inputUri.Value!, dataType.Value, S3DataDistribution.ShardedByS3Key), new Shard(index, instances.Count), cancellationToken);
+            var share = await stager.SelectAsync(new S3DataSource(inputUri.Value!, dataType.Value, S3DataDistribution.ShardedByS3Key), new Shard(index, instances.Count), allowEmpty: false, cancellationToken);
             if (!share.Succeeded)
             {
                 return Failed($"ClientError: {share.Error!.Message}");
