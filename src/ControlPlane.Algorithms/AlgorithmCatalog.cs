@@ -17,10 +17,10 @@ internal static class AlgorithmCatalog
     /// <param name="TrainingFormats">The training content types the algorithm reads.</param>
     internal sealed record Entry(Func<IBuiltInAlgorithm> Create, string DefaultContentType, IReadOnlyList<DataFormat> TrainingFormats);
 
-    // Linear Learner joins with one line: [LinearLearner] = new(() => new LinearLearner.LinearLearnerAlgorithm(), DataFormats.RecordIoProtobuf, [DataFormat.Csv, DataFormat.RecordIoProtobuf]).
     private static readonly Dictionary<string, Entry> Entries = new(StringComparer.Ordinal)
     {
         [XgboostAlgorithm.AlgorithmName] = new(() => new XgboostAlgorithm(), DataFormats.LibSvm, [DataFormat.Csv, DataFormat.LibSvm, DataFormat.RecordIoProtobuf]),
+        [LinearLearner] = new(() => new LinearLearner.LinearLearnerAlgorithm(), DataFormats.RecordIoProtobuf, [DataFormat.Csv, DataFormat.RecordIoProtobuf]),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;

@@ -73,6 +73,29 @@ public abstract class TransformExecutionTests(TransformFixture fixture)
     }
 
     [Fact]
+    public async Task A_linear_learner_model_answers_each_record_as_a_json_line()
+    {
+        var values = TransformFixture.Rows(200, seed: 61);
+        var prefix = Requests.Unique("ll");
+        Jobs.Seed($"bucket/{prefix}/part.csv", TransformFixture.Csv(values));
+        var name = Requests.Unique("ll");
+        var request = fixture.Job(name, $"s3://bucket/{prefix}/", $"s3://bucket/out-{name}/");
+        request["ModelName"] = TransformFixture.LinearLearnerModelName;
+        request["TransformOutput"]!["Accept"] = "application/jsonlines";
+        request["MaxConcurrentTransforms"] = 2;
+        request["MaxPayloadInMB"] = 1;
+
+        await Jobs.Wire.InvokeAsync("CreateTransformJob", request);
+        var job = await Jobs.WaitForEndAsync(name, JobKind.Transform);
+
+        Assert.True(job["TransformJobStatus"]!.GetValue<string>() == "Completed", job.ToJsonString() + await LogAsync(name));
+        var predictions = File.ReadAllText(Jobs.StorePath($"bucket/out-{name}/part.csv.out")).TrimEnd('\n').Split('\n').Select(line => JsonNode.Parse(line)!).ToList();
+        Assert.Equal(200, predictions.Count);
+        var agreeing = values.Zip(predictions).Count(pair => (pair.First[0] > 0 ? 1 : 0) == pair.Second["predicted_label"]!.GetValue<int>());
+        Assert.True(agreeing >= 180, $"{agreeing} of 200 labels agree with the sign of x0");
+    }
+
+    [Fact]
     public async Task A_gzip_compressed_object_is_decompressed_before_it_is_split()
     {
         var values = TransformFixture.Rows(100, seed: 21);
@@ -170,14 +193,21 @@ public abstract class TransformExecutionTests(TransformFixture fixture)
     private static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }
 
-/// <summary>The service for one runtime, with a built-in XGBoost model trained by it and registered as <see cref="ModelName"/>.</summary>
+/// <summary>
+/// The service for one runtime, with built-in XGBoost and Linear Learner models trained by it and registered as
+/// <see cref="ModelName"/> and <see cref="LinearLearnerModelName"/>.
+/// </summary>
 public abstract class TransformFixture : IAsyncLifetime
 {
     public const string ModelName = "xgb-scorer";
 
+    public const string LinearLearnerModelName = "ll-scorer";
+
     public JobTestService Jobs { get; private set; } = null!;
 
     protected abstract string XgboostImage { get; }
+
+    protected abstract string LinearLearnerImage { get; }
 
     protected abstract Task<string[]> RuntimeArgumentsAsync();
 
@@ -185,24 +215,25 @@ public abstract class TransformFixture : IAsyncLifetime
     {
         Jobs = await JobTestService.StartAsync(JobKind.Transform, await RuntimeArgumentsAsync());
         Jobs.Seed("bucket/train/part.csv", string.Concat(Rows(2000, seed: 1).Select(row => $"{(row[0] > 0 ? 1 : 0)}," + string.Join(',', row.Select(v => v.ToString("0.####", CultureInfo.InvariantCulture))) + "\n")));
-        var training = Requests.TrainingJob("scorer");
-        training["AlgorithmSpecification"]!["TrainingImage"] = XgboostImage;
-        training["HyperParameters"] = new JsonObject { ["num_round"] = "20", ["objective"] = "binary:logistic", ["max_depth"] = "3" };
-        training["InputDataConfig"] = new JsonArray(new JsonObject
-        {
-            ["ChannelName"] = "train",
-            ["ContentType"] = "text/csv",
-            ["DataSource"] = new JsonObject { ["S3DataSource"] = new JsonObject { ["S3DataType"] = "S3Prefix", ["S3Uri"] = "s3://bucket/train/" } },
-        });
+        await Task.WhenAll(
+            TrainAndRegisterAsync(ModelName, XgboostImage, new JsonObject { ["num_round"] = "20", ["objective"] = "binary:logistic", ["max_depth"] = "3" }),
+            TrainAndRegisterAsync(LinearLearnerModelName, LinearLearnerImage, new JsonObject { ["predictor_type"] = "binary_classifier", ["epochs"] = "5", ["mini_batch_size"] = "100" }));
+    }
+
+    private async Task TrainAndRegisterAsync(string modelName, string image, JsonObject hyperparameters)
+    {
+        var training = Requests.TrainingJob(modelName);
+        training["AlgorithmSpecification"]!["TrainingImage"] = image;
+        training["HyperParameters"] = hyperparameters;
         training["OutputDataConfig"] = new JsonObject { ["S3OutputPath"] = "s3://bucket/models/" };
         await Jobs.Wire.InvokeAsync("CreateTrainingJob", training);
-        var trained = await Jobs.WaitForEndAsync("scorer", JobKind.Training);
+        var trained = await Jobs.WaitForEndAsync(modelName, JobKind.Training);
         Assert.True(trained["TrainingJobStatus"]!.GetValue<string>() == "Completed", trained.ToJsonString() + Jobs.Service.Output);
         await Jobs.Wire.InvokeAsync("CreateModel", new JsonObject
         {
-            ["ModelName"] = ModelName,
+            ["ModelName"] = modelName,
             ["ExecutionRoleArn"] = Requests.Role,
-            ["PrimaryContainer"] = new JsonObject { ["Image"] = XgboostImage, ["ModelDataUrl"] = trained["ModelArtifacts"]!["S3ModelArtifacts"]!.GetValue<string>() },
+            ["PrimaryContainer"] = new JsonObject { ["Image"] = image, ["ModelDataUrl"] = trained["ModelArtifacts"]!["S3ModelArtifacts"]!.GetValue<string>() },
         });
     }
 
@@ -238,12 +269,16 @@ public sealed class ProcessTransformFixture : TransformFixture
 {
     protected override string XgboostImage => "sagemaker-xgboost:1.7-1";
 
+    protected override string LinearLearnerImage => "linear-learner:1";
+
     protected override Task<string[]> RuntimeArgumentsAsync() => Task.FromResult<string[]>(["--ControlPlane:Containers:Runtime", "process"]);
 }
 
 public sealed class DockerTransformFixture : TransformFixture
 {
     protected override string XgboostImage => "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
+
+    protected override string LinearLearnerImage => "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1";
 
     protected override async Task<string[]> RuntimeArgumentsAsync()
     {

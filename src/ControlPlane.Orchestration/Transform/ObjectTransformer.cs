@@ -20,7 +20,9 @@ internal sealed class ObjectTransformer(TransformPlan plan)
     /// <summary>Counts what went through, for progress lines in the job's log.</summary>
     public sealed record Totals(long Records, long Requests);
 
-    public async Task<Totals> TransformAsync(Stream input, Stream output, IModelInvoker model, string objectName, CancellationToken cancellationToken)
+    /// <summary>Transforms one object; <paramref name="progress"/> hears the records sent so far after each request is sent.</summary>
+    public async Task<Totals> TransformAsync(
+        Stream input, Stream output, IModelInvoker model, string objectName, CancellationToken cancellationToken, Action<long>? progress = null)
     {
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var inFlight = new Queue<(Batch Batch, Task<byte[]> Answer)>();
@@ -40,6 +42,7 @@ internal sealed class ObjectTransformer(TransformPlan plan)
                     inFlight.Enqueue((batch, model.InvokeAsync(batch.Payload, failFast.Token)));
                     records += batch.Count;
                     requests++;
+                    progress?.Invoke(records);
                 }
 
                 while (inFlight.Count > 0)

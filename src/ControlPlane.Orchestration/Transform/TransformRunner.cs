@@ -14,6 +14,9 @@ internal sealed record InstanceOutcome(int Transformed, long Records, IReadOnlyL
 /// </summary>
 internal sealed class TransformRunner(IObjectStore store)
 {
+    /// <summary>How often a long object reports its progress in the job's log.</summary>
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+
     public async Task<InstanceOutcome> RunAsync(
         IReadOnlyList<TransformObject> objects,
         IModelInvoker model,
@@ -50,7 +53,15 @@ internal sealed class TransformRunner(IObjectStore store)
                     }
 
                     await using var file = new FileStream(scratch, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-                    totals = await transformer.TransformAsync(input, file, model, item.Input.ToString(), cancellationToken);
+                    var lastReport = DateTime.UtcNow;
+                    totals = await transformer.TransformAsync(input, file, model, item.Input.ToString(), cancellationToken, sent =>
+                    {
+                        if (DateTime.UtcNow - lastReport >= ProgressInterval)
+                        {
+                            lastReport = DateTime.UtcNow;
+                            log($"Transforming {item.Input}: {sent} records sent so far");
+                        }
+                    });
                 }
 
                 await store.UploadFileAsync(output.Value!, scratch, cancellationToken);
