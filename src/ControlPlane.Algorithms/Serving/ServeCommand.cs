@@ -5,25 +5,14 @@ internal static class ServeCommand
 {
     public static async Task<int> RunAsync(MlPaths paths)
     {
-        var manifest = ModelManifest.Read(paths.Model);
-        var name = manifest?.Algorithm ?? Environment.GetEnvironmentVariable(AlgorithmCatalog.AlgorithmVariable);
-        if (name is null)
+        var loaded = ModelLoader.Load(paths.Model);
+        if (loaded.Error is { } error)
         {
-            await Console.Error.WriteLineAsync($"{paths.Model} has no {ModelManifest.FileName} and {AlgorithmCatalog.AlgorithmVariable} is not set: nothing says which algorithm's model this is.");
+            await Console.Error.WriteLineAsync(error);
             return 1;
         }
 
-        IScoringModel model;
-        try
-        {
-            model = AlgorithmCatalog.Find(name).Create().Load(paths.Model);
-        }
-        catch (AlgorithmException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return 1;
-        }
-
+        var (name, model) = loaded.Model!.Value;
         await using var app = InferenceHost.Build(model, InferenceFormats.For(name), InferenceHost.Port());
         await Console.Out.WriteLineAsync($"Serving {name} model ({model.FeatureCount} features) on port {InferenceHost.Port()}");
         await app.RunAsync();
