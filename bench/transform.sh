@@ -11,4 +11,4 @@ fi
 if [[ "${RUNTIME:-process}" == docker ]]; then
   bash deploy/setup.sh >&2
 fi
-exec /usr/bin/python3 "$ROOT/bench/transform_bench.py"
+exec python3 "$ROOT/bench/transform_bench.py"

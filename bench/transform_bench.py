@@ -20,8 +20,10 @@ import tempfile
 import time
 import urllib.request
 
+import math
+import random
+
 import boto3
-import numpy as np
 from botocore.config import Config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,17 +46,17 @@ def free_port():
 
 
 def write_csv(path, rows, seed, labelled):
-    rng = np.random.default_rng(seed)
-    weights = np.linspace(-1, 1, FEATURES)
+    rng = random.Random(seed)
+    weights = [-1 + 2 * i / (FEATURES - 1) for i in range(FEATURES)]
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
-        for start in range(0, rows, 100_000):
-            x = rng.uniform(-1, 1, size=(min(100_000, rows - start), FEATURES)).astype(np.float32)
+        for _ in range(rows):
+            x = [rng.uniform(-1, 1) for _ in range(FEATURES)]
+            row = ",".join(f"{v:.4g}" for v in x)
             if labelled:
-                p = 1 / (1 + np.exp(-3 * (x @ weights)))
-                y = (rng.uniform(size=len(x)) < p).astype(np.int32)
-                x = np.column_stack([y, x])
-            np.savetxt(f, x, fmt="%.4g", delimiter=",")
+                p = 1 / (1 + math.exp(-3 * sum(w * v for w, v in zip(weights, x))))
+                row = f"{1 if rng.random() < p else 0},{row}"
+            f.write(row + "\n")
 
 
 def wait(describe, name_key, name, status_key, timeout=3600):
