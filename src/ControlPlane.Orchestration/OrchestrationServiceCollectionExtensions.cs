@@ -63,6 +63,7 @@ public static class OrchestrationServiceCollectionExtensions
         services.AddSingleton<JobDocuments>();
         services.AddSingleton<ContainerJobSupervisor>();
         services.AddSingleton<PipeChannelFeeder>();
+        services.AddSingleton<ImmediateJobStarts>();
         services.AddTransient<TrainingJobWorkflow>();
         services.AddTransient<ProcessingJobWorkflow>();
         services.AddSingleton<IJobLauncher, HangfireJobLauncher>();

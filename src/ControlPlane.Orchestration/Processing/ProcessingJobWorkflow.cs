@@ -30,6 +30,7 @@ internal sealed partial class ProcessingJobWorkflow(
     JobDocuments documents,
     IContainerRuntime runtime,
     ContainerJobSupervisor supervisor,
+    ImmediateJobStarts immediate,
     DataStager stager,
     IObjectStore store,
     JobWorkspace workspace,
@@ -43,13 +44,26 @@ internal sealed partial class ProcessingJobWorkflow(
 
     private static readonly ResourceDescriptor Descriptor = ResourceCatalog.ProcessingJob;
 
-    /// <summary>The Hangfire entry point. Hangfire never retries a processing job.</summary>
+    /// <summary>
+    /// The Hangfire entry point; it returns at once for a job this process already runs (<see cref="ImmediateJobStarts"/>).
+    /// Hangfire never retries a processing job.
+    /// </summary>
     [AutomaticRetry(Attempts = 0)]
     [Queue("jobs")]
     public async Task RunAsync(string accountId, string name, CancellationToken cancellationToken)
     {
-        await supervisor.RunExclusiveAsync($"processing-job:{accountId}:{name}", () => RunGuardedAsync(accountId, name, cancellationToken));
+        if (!immediate.IsClaimed(LockName(accountId, name)))
+        {
+            await RunNowAsync(accountId, name, cancellationToken);
+        }
     }
+
+    /// <summary>The job's lock, also its key among the jobs <see cref="ImmediateJobStarts"/> runs.</summary>
+    public static string LockName(string accountId, string name) => $"processing-job:{accountId}:{name}";
+
+    /// <summary>Runs the job here, unless another worker holds its lock.</summary>
+    public Task RunNowAsync(string accountId, string name, CancellationToken cancellationToken) =>
+        supervisor.RunExclusiveAsync(LockName(accountId, name), () => RunGuardedAsync(accountId, name, cancellationToken));
 
     /// <summary>An unforeseen error (the container runtime failing, say) fails the job instead of leaving it InProgress.</summary>
     private async Task RunGuardedAsync(string accountId, string name, CancellationToken cancellationToken)
