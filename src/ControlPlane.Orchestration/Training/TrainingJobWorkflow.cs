@@ -247,25 +247,7 @@ internal sealed partial class TrainingJobWorkflow(
         }
 
         var isolated = document.GetBool("EnableNetworkIsolation") == true;
-        if (job.Hosts.Count > 1)
-        {
-            await runtime.CreateNetworkAsync(job.NetworkName, isolated, cancellationToken);
-        }
-
-        var started = new List<IContainerHandle>();
-        foreach (var host in job.Hosts)
-        {
-            var container = await runtime.StartAsync(ContainerSpecFor(job, host, document, image, isolated), cancellationToken);
-            if (!container.Succeeded)
-            {
-                await ContainerJobSupervisor.RemoveAllAsync(started);
-                return container.Error!;
-            }
-
-            started.Add(container.Value!);
-        }
-
-        return started;
+        return await supervisor.StartClusterAsync([.. job.Hosts.Select(host => ContainerSpecFor(job, host, document, image, isolated))], job.NetworkName, isolated, cancellationToken);
     }
 
     /// <summary>File mode (and FastFile, which is File here): the host's share staged. Pipe mode: the first FIFO made.</summary>
