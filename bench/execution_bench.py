@@ -152,7 +152,7 @@ def cmd_latency(url, label, image, n, tag, out):
             })
             print(f"  {label} {name}: request -> STARTED {1000 * (started - t_sent):.1f} ms "
                   f"(queue {1000 * rows[-1]['queue']:.0f}, prepare {1000 * rows[-1]['prepare']:.0f}, "
-                  f"pull+start+program {1000 * rows[-1]['launch']:.0f})", file=sys.stderr)
+                  f"Training write vs program start {1000 * rows[-1]['launch']:.0f})", file=sys.stderr)
         except (RuntimeError, OSError, KeyError) as e:
             errors.append(f"{name}: {type(e).__name__}: {e}")
     json.dump({"kind": "latency", "label": label, "image": image, "n": int(n), "rows": rows, "errors": errors},
@@ -231,16 +231,16 @@ def cmd_stage(url, label, image, s3uri, runs, tag, nbytes, data_dir, out):
                 continue
             dl = _transitions(d)["Downloading"]
             secs = dl["EndTime"] - dl["StartTime"]
-            # The staged channel must hold all the bytes (workspace: <data>/jobs/<account>/training-jobs/<name>).
+            # The staged channel must hold all the bytes (workspace: <data>/jobs/<account>/training-jobs/<name>/algo-1).
             staged = 0
             for root, _, files in os.walk(os.path.join(data_dir, "jobs")):
-                if f"/training-jobs/{name}/opt/ml/input/data/train" in root:
+                if f"/training-jobs/{name}/algo-1/opt/ml/input/data/train" in root:
                     staged += sum(os.path.getsize(os.path.join(root, f)) for f in files)
             if staged != int(nbytes):
                 errors.append(f"{name}: staged {staged} bytes, expected {nbytes}")
             rows.append({"name": name, "seconds": secs, "bytes": int(nbytes), "staged": staged})
             print(f"  {label} {name}: {int(nbytes) / 1e6 / secs:.0f} MB/s ({secs:.2f} s)", file=sys.stderr)
-            subprocess.run(["sh", "-c", f'rm -rf "{data_dir}"/jobs/*/training-jobs/"{name}"/opt/ml/input/data'], check=False)
+            subprocess.run(["sh", "-c", f'rm -rf "{data_dir}"/jobs/*/training-jobs/"{name}"/algo-1/opt/ml/input/data'], check=False)
         except (RuntimeError, OSError, KeyError) as e:
             errors.append(f"{name}: {type(e).__name__}: {e}")
     json.dump({"kind": "stage", "label": label, "uri": s3uri, "rows": rows, "errors": errors}, open(out, "w"))
@@ -291,8 +291,9 @@ def cmd_report(meta_json, out, *files):
     L += ["", "Where the time goes (medians, ms). Service timestamps (CreationTime, SecondaryStatusTransitions) "
           "have 1 ms resolution.", "",
           "| runtime | Create RTT | sent → CreationTime | CreationTime → Starting (queue pick-up) "
-          "| Starting → Training (prepare, stage 1 object, config) | Training → STARTED (pull/inspect, create, start, "
-          "program start-up) | no-op program start outside the service | service overhead (median − baseline) |",
+          "| Starting → Training (prepare, stage 1 object, config, pull/inspect, create + start; Training is recorded "
+          "once the container runs) | Training → STARTED (the program's own start-up, minus the Training write; can be "
+          "negative) | no-op program start outside the service | service overhead (median − baseline) |",
           "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in lat:
         if not r["rows"]:

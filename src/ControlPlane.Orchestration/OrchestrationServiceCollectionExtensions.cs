@@ -82,6 +82,7 @@ public static class OrchestrationServiceCollectionExtensions
         services.AddSingleton<JobDocuments>();
         services.AddSingleton<ContainerJobSupervisor>();
         services.AddSingleton<PipeChannelFeeder>();
+        services.AddSingleton<ImmediateJobStarts>();
         services.AddTransient<TrainingJobWorkflow>();
         services.AddTransient<ProcessingJobWorkflow>();
         services.AddTransient<TransformJobWorkflow>();

@@ -277,7 +277,7 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
         var second = await _jobs.LogAsync(name, "algo-2");
         using var noSuchHost = await _jobs.Service.Http.GetAsync($"/api/training-jobs/{name}/logs?host=algo-3");
 
-        Assert.Equal("Completed", job["TrainingJobStatus"]!.GetValue<string>());
+        Assert.True(job["TrainingJobStatus"]!.GetValue<string>() == "Completed", job.ToJsonString());
         Assert.Contains("host=algo-1 hosts=['algo-1', 'algo-2']", first, StringComparison.Ordinal);
         Assert.Contains("host=algo-2 hosts=['algo-1', 'algo-2']", second, StringComparison.Ordinal);
         Assert.Contains("channel train files=['a.csv']", first, StringComparison.Ordinal);

@@ -62,9 +62,21 @@ for channel in sorted(channels):
     directory = os.path.join(ROOT, "input", "data", channel)
     files = sorted(os.path.relpath(os.path.join(d, f), directory) for d, _, fs in os.walk(directory) for f in fs)
     print(f"channel {channel} files={files} mode={channels[channel]['TrainingInputMode']} content_type={channels[channel].get('ContentType')}", flush=True)
+def resolve(host):
+    """Peers start one after the other: a name can take a moment to appear (SageMaker's toolkits retry too)."""
+    deadline = time.time() + 30
+    while True:
+        try:
+            return socket.gethostbyname(host)
+        except socket.gaierror:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 if "resolve_hosts" in hyperparameters:
     for host in resources["hosts"]:
-        print(f"resolved {host} to {socket.gethostbyname(host)}", flush=True)
+        print(f"resolved {host} to {resolve(host)}", flush=True)
 if "print_env" in hyperparameters:
     print(f"env {hyperparameters['print_env']}={os.environ.get(hyperparameters['print_env'])}", flush=True)
 

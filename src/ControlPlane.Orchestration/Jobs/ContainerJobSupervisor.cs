@@ -122,6 +122,39 @@ internal sealed partial class ContainerJobSupervisor(
     }
 
     /// <summary>
+    /// Starts one container per spec (the hosts of a job, in order). Several share <paramref name="networkName"/>, made
+    /// first (isolated when asked). A container left under a spec's name by a worker that died before keeping its id is
+    /// removed first; if one cannot start, those already started are removed and its error returned.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<IContainerHandle>>> StartClusterAsync(IReadOnlyList<ContainerSpec> specs, string networkName, bool isolated, CancellationToken cancellationToken)
+    {
+        if (specs.Count > 1)
+        {
+            await runtime.CreateNetworkAsync(networkName, isolated, cancellationToken);
+        }
+
+        var started = new List<IContainerHandle>();
+        foreach (var spec in specs)
+        {
+            if (await runtime.TryAttachAsync(spec.Name, cancellationToken) is { } orphan)
+            {
+                await RemoveAllAsync([orphan]);
+            }
+
+            var container = await runtime.StartAsync(spec, cancellationToken);
+            if (!container.Succeeded)
+            {
+                await RemoveAllAsync(started);
+                return container.Error!;
+            }
+
+            started.Add(container.Value!);
+        }
+
+        return started;
+    }
+
+    /// <summary>
     /// Removes whatever is left of the containers whose ids are kept at <paramref name="containerIdPaths"/>, as far as
     /// the runtime answers, and forgets them: the job starts afresh next.
     /// </summary>

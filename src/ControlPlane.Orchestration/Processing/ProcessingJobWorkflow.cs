@@ -30,6 +30,7 @@ internal sealed partial class ProcessingJobWorkflow(
     JobDocuments documents,
     IContainerRuntime runtime,
     ContainerJobSupervisor supervisor,
+    ImmediateJobStarts immediate,
     DataStager stager,
     IObjectStore store,
     JobWorkspace workspace,
@@ -43,13 +44,26 @@ internal sealed partial class ProcessingJobWorkflow(
 
     private static readonly ResourceDescriptor Descriptor = ResourceCatalog.ProcessingJob;
 
-    /// <summary>The Hangfire entry point. Hangfire never retries a processing job.</summary>
+    /// <summary>
+    /// The Hangfire entry point; it returns at once for a job this process already runs (<see cref="ImmediateJobStarts"/>).
+    /// Hangfire never retries a processing job.
+    /// </summary>
     [AutomaticRetry(Attempts = 0)]
     [Queue("jobs")]
     public async Task RunAsync(string accountId, string name, CancellationToken cancellationToken)
     {
-        await supervisor.RunExclusiveAsync($"processing-job:{accountId}:{name}", () => RunGuardedAsync(accountId, name, cancellationToken));
+        if (!immediate.IsClaimed(LockName(accountId, name)))
+        {
+            await RunNowAsync(accountId, name, cancellationToken);
+        }
     }
+
+    /// <summary>The job's lock, also its key among the jobs <see cref="ImmediateJobStarts"/> runs.</summary>
+    public static string LockName(string accountId, string name) => $"processing-job:{accountId}:{name}";
+
+    /// <summary>Runs the job here, unless another worker holds its lock.</summary>
+    public Task RunNowAsync(string accountId, string name, CancellationToken cancellationToken) =>
+        supervisor.RunExclusiveAsync(LockName(accountId, name), () => RunGuardedAsync(accountId, name, cancellationToken));
 
     /// <summary>An unforeseen error (the container runtime failing, say) fails the job instead of leaving it InProgress.</summary>
     private async Task RunGuardedAsync(string accountId, string name, CancellationToken cancellationToken)
@@ -175,25 +189,7 @@ internal sealed partial class ProcessingJobWorkflow(
         }
 
         var isolated = document.GetObject("NetworkConfig")?.GetBool("EnableNetworkIsolation") == true;
-        if (job.Hosts.Count > 1)
-        {
-            await runtime.CreateNetworkAsync(job.NetworkName, isolated, cancellationToken);
-        }
-
-        var started = new List<IContainerHandle>();
-        foreach (var host in job.Hosts)
-        {
-            var container = await runtime.StartAsync(ContainerSpecFor(job, host, document, image, isolated), cancellationToken);
-            if (!container.Succeeded)
-            {
-                await ContainerJobSupervisor.RemoveAllAsync(started);
-                return container.Error!;
-            }
-
-            started.Add(container.Value!);
-        }
-
-        return started;
+        return await supervisor.StartClusterAsync([.. job.Hosts.Select(host => ContainerSpecFor(job, host, document, image, isolated))], job.NetworkName, isolated, cancellationToken);
     }
 
     private async Task<Result<bool>> StageInputAsync(JobContext job, string host, Shard shard, JsonObject input, CancellationToken cancellationToken)

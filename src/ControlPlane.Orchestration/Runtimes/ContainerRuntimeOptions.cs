@@ -32,6 +32,13 @@ internal sealed record ContainerRuntimeOptions
     /// <summary><c>DockerPingTimeoutSeconds</c>: how long <c>auto</c> waits for the engine before choosing Process.</summary>
     public TimeSpan DockerPingTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// <c>ImageRefreshSeconds</c>: how long an image the engine pulled stays trusted. Within it, a job whose image is
+    /// still on the engine with the same id starts without asking the registry; after it, the next job pulls again, so
+    /// a tag moved in the registry is picked up at most this long after the last pull. 0 pulls for every job.
+    /// </summary>
+    public TimeSpan ImageRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary><c>Registries:&lt;host&gt;:Username</c> and <c>:Password</c>, by registry host (with port).</summary>
     public IReadOnlyDictionary<string, RegistryCredentials> Registries { get; init; } = new Dictionary<string, RegistryCredentials>();
 
@@ -70,6 +77,16 @@ internal sealed record ContainerRuntimeOptions
                 DockerPingTimeout = double.TryParse(ping, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
                     ? TimeSpan.FromSeconds(seconds)
                     : throw new ContainerRuntimeException($"{SectionName}:DockerPingTimeoutSeconds must be a positive number, not '{ping}'."),
+            };
+        }
+
+        if (section["ImageRefreshSeconds"] is { Length: > 0 } refresh)
+        {
+            options = options with
+            {
+                ImageRefreshInterval = double.TryParse(refresh, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+                    ? TimeSpan.FromSeconds(seconds)
+                    : throw new ContainerRuntimeException($"{SectionName}:ImageRefreshSeconds must be a number of seconds, 0 or more, not '{refresh}'."),
             };
         }
 

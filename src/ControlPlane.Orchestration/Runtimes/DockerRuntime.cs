@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -23,12 +24,17 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
     private readonly DockerClient _client;
     private readonly ContainerRuntimeOptions _options;
     private readonly ILogger<DockerRuntime> _logger;
+    private readonly TimeProvider _time;
+
+    /// <summary>Images this runtime pulled: the image id the engine gave and when.</summary>
+    private readonly ConcurrentDictionary<string, (string ImageId, DateTimeOffset PulledAt)> _pulled = new(StringComparer.Ordinal);
     private ResourceLimits? _engineCapacity;
 
-    public DockerRuntime(ContainerRuntimeOptions options, ILogger<DockerRuntime> logger)
+    public DockerRuntime(ContainerRuntimeOptions options, ILogger<DockerRuntime> logger, TimeProvider? time = null)
     {
         _options = options;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
         _configuration = new DockerClientConfiguration(options.DockerEndpoint);
         _client = _configuration.CreateClient();
     }
@@ -53,6 +59,25 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
     }
 
     public async Task<Result<string>> PullAsync(string image, CancellationToken ct)
+    {
+        // A registry round trip costs more than creating and starting the container: skip it for an image pulled
+        // recently that the engine still has unchanged (ImageRefreshInterval bounds how stale a moved tag can be).
+        if (_pulled.TryGetValue(image, out var recent) && _time.GetUtcNow() - recent.PulledAt < _options.ImageRefreshInterval
+            && await TryInspectImageAsync(image, ct) is { } present && present.ID == recent.ImageId)
+        {
+            return present.ID;
+        }
+
+        var result = await PullFromRegistryAsync(image, ct);
+        if (result.Succeeded)
+        {
+            _pulled[image] = (result.Value!, _time.GetUtcNow());
+        }
+
+        return result;
+    }
+
+    private async Task<Result<string>> PullFromRegistryAsync(string image, CancellationToken ct)
     {
         var reference = ImageReference.Parse(image);
         var auth = _options.Registries.TryGetValue(reference.Registry, out var credentials)
@@ -139,9 +164,10 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
             return ApiError.Validation($"Cannot start container {spec.Name}: {MessageOf(e)}");
         }
 
-        var container = await Engine(() => _client.Containers.InspectContainerAsync(id, ct));
+        // Only published ports need the engine's word on where they ended up.
+        var ports = spec.Ports.Count == 0 ? [] : PortsOf(await Engine(() => _client.Containers.InspectContainerAsync(id, ct)));
         LogStarted(_logger, spec.Name, id, spec.Image);
-        return new DockerContainerHandle(_client, id, PortsOf(container));
+        return new DockerContainerHandle(_client, id, ports);
     }
 
     public async Task<IContainerHandle?> TryAttachAsync(string containerId, CancellationToken ct)

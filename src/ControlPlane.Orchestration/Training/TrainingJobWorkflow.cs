@@ -27,6 +27,7 @@ internal sealed partial class TrainingJobWorkflow(
     JobDocuments documents,
     IContainerRuntime runtime,
     ContainerJobSupervisor supervisor,
+    ImmediateJobStarts immediate,
     DataStager stager,
     PipeChannelFeeder pipes,
     IObjectStore store,
@@ -40,13 +41,26 @@ internal sealed partial class TrainingJobWorkflow(
 
     private static readonly ResourceDescriptor Descriptor = ResourceCatalog.TrainingJob;
 
-    /// <summary>The Hangfire entry point. Retries are the job's own (RetryStrategy), never Hangfire's.</summary>
+    /// <summary>
+    /// The Hangfire entry point; it returns at once for a job this process already runs (<see cref="ImmediateJobStarts"/>).
+    /// Retries are the job's own (RetryStrategy), never Hangfire's.
+    /// </summary>
     [AutomaticRetry(Attempts = 0)]
     [Queue("jobs")]
     public async Task RunAsync(string accountId, string name, CancellationToken cancellationToken)
     {
-        await supervisor.RunExclusiveAsync($"training-job:{accountId}:{name}", () => RunLockedAsync(accountId, name, cancellationToken));
+        if (!immediate.IsClaimed(LockName(accountId, name)))
+        {
+            await RunNowAsync(accountId, name, cancellationToken);
+        }
     }
+
+    /// <summary>The job's lock, also its key among the jobs <see cref="ImmediateJobStarts"/> runs.</summary>
+    public static string LockName(string accountId, string name) => $"training-job:{accountId}:{name}";
+
+    /// <summary>Runs the job here, unless another worker holds its lock.</summary>
+    public Task RunNowAsync(string accountId, string name, CancellationToken cancellationToken) =>
+        supervisor.RunExclusiveAsync(LockName(accountId, name), () => RunLockedAsync(accountId, name, cancellationToken));
 
     private async Task RunLockedAsync(string accountId, string name, CancellationToken cancellationToken)
     {
@@ -71,6 +85,7 @@ internal sealed partial class TrainingJobWorkflow(
                 var cluster = await supervisor.AttachOrStartAsync([.. job.Hosts.Select(job.ContainerIdPath)], () => PrepareAndStartAsync(job, document, cancellationToken), cancellationToken);
                 if (cluster.Handles is { } handles)
                 {
+                    await TransitionAsync(job, [(TrainingSecondaryStatus.Training, "Training image download completed. Training in progress.")], cancellationToken);
                     await RunContainersAsync(job, document, handles, cancellationToken);
                     return;
                 }
@@ -184,8 +199,22 @@ internal sealed partial class TrainingJobWorkflow(
             }
         }
 
-        await TransitionAsync(job, TrainingSecondaryStatus.Starting, "Preparing the instances for training", cancellationToken);
-        await TransitionAsync(job, TrainingSecondaryStatus.Downloading, "Downloading input data", cancellationToken, markTrainingStart: true);
+        // Start-up latency: the status write goes on while the data is staged, and the Training status is written once
+        // the containers run (SageMaker's "Downloading the training image" message is skipped: it would be replaced
+        // within the same status moments later).
+        var entered = TransitionAsync(job, [(TrainingSecondaryStatus.Starting, "Preparing the instances for training"), (TrainingSecondaryStatus.Downloading, "Downloading input data")], cancellationToken, markTrainingStart: true);
+        try
+        {
+            return await StageAndStartAsync(job, document, channels, cancellationToken);
+        }
+        finally
+        {
+            await entered;
+        }
+    }
+
+    private async Task<Result<IReadOnlyList<IContainerHandle>>> StageAndStartAsync(JobContext job, JsonObject document, List<ChannelPlan> channels, CancellationToken cancellationToken)
+    {
         for (var index = 0; index < job.Hosts.Count; index++)
         {
             var host = job.Hosts[index];
@@ -212,7 +241,6 @@ internal sealed partial class TrainingJobWorkflow(
             await TrainingConfigFiles.WriteAsync(job.ConfigDirectory(host), document, host, job.Hosts, cancellationToken);
         }
 
-        await TransitionAsync(job, TrainingSecondaryStatus.Training, "Downloading the training image", cancellationToken);
         var algorithm = document.GetObject("AlgorithmSpecification")!;
         var image = algorithm.GetString("TrainingImage") ?? algorithm.GetString("AlgorithmName")!;
         var isolated = document.GetBool("EnableNetworkIsolation") == true;
@@ -223,26 +251,7 @@ internal sealed partial class TrainingJobWorkflow(
             return ApiError.Validation($"ClientError: The training image {image} could not be pulled: {pulled.Error!.Message}");
         }
 
-        if (job.Hosts.Count > 1)
-        {
-            await runtime.CreateNetworkAsync(job.NetworkName, isolated, cancellationToken);
-        }
-
-        await TransitionAsync(job, TrainingSecondaryStatus.Training, "Training image download completed. Training in progress.", cancellationToken);
-        var started = new List<IContainerHandle>();
-        foreach (var spec in specs)
-        {
-            var container = await runtime.StartAsync(spec, cancellationToken);
-            if (!container.Succeeded)
-            {
-                await ContainerJobSupervisor.RemoveAllAsync(started);
-                return container.Error!;
-            }
-
-            started.Add(container.Value!);
-        }
-
-        return started;
+        return await supervisor.StartClusterAsync(specs, job.NetworkName, isolated, cancellationToken);
     }
 
     /// <summary>File mode (and FastFile, which is File here): the host's share staged. Pipe mode: the first FIFO made.</summary>
@@ -432,7 +441,7 @@ internal sealed partial class TrainingJobWorkflow(
 
         if (outcome.Status == JobStatus.Completed)
         {
-            await TransitionAsync(job, TrainingSecondaryStatus.Uploading, "Uploading generated training model", cancellationToken);
+            await TransitionAsync(job, [(TrainingSecondaryStatus.Uploading, "Uploading generated training model")], cancellationToken);
         }
 
         var output = document.GetObject("OutputDataConfig")!;
@@ -472,7 +481,8 @@ internal sealed partial class TrainingJobWorkflow(
         }
     }
 
-    private Task TransitionAsync(JobContext job, string status, string message, CancellationToken cancellationToken, bool markTrainingStart = false) =>
+    /// <summary>Enters the secondary statuses in order, in one write. A re-attached job already in the last one keeps its entry.</summary>
+    private Task TransitionAsync(JobContext job, IReadOnlyList<(string Status, string Message)> steps, CancellationToken cancellationToken, bool markTrainingStart = false) =>
         documents.UpdateAsync(Descriptor, job.AccountId, job.Name, (d, now) =>
         {
             // After StopTrainingJob the job shows Stopping until it ends; progress underneath is not shown.
@@ -486,7 +496,16 @@ internal sealed partial class TrainingJobWorkflow(
                 d["TrainingStartTime"] = Timestamps.ToEpochSeconds(now);
             }
 
-            SecondaryStatusHistory.Enter(d, status, message, now);
+            if (d.GetString("SecondaryStatus") == steps[^1].Status)
+            {
+                return false;
+            }
+
+            foreach (var (status, message) in steps)
+            {
+                SecondaryStatusHistory.Enter(d, status, message, now);
+            }
+
             return true;
         }, cancellationToken);
 

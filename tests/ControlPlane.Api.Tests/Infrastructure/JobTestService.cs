@@ -44,7 +44,7 @@ public sealed class JobTestService : IAsyncDisposable
     public static async Task<JobTestService> StartAsync(JobKind kind, params string[] arguments)
     {
         var service = await ServiceProcess.StartAsync([.. arguments, "--ControlPlane:Orchestration:StopGracePeriod", "00:00:05"]);
-        await service.WaitForOutputAsync("all the dispatchers started", TimeSpan.FromSeconds(60));
+        await service.WaitForOutputAsync("all the dispatchers started", TimeSpan.FromSeconds(180));
         return new JobTestService(kind, service);
     }
 

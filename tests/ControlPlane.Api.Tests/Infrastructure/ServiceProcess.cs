@@ -164,7 +164,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        BaseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        // Generous: on a machine shared by several builds a cold start can take a minute or more.
+        BaseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(180));
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
