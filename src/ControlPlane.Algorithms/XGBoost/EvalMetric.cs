@@ -121,15 +121,7 @@ internal sealed class EvalMetric
     private static double Auc(EvalData data)
     {
         var n = data.Labels.Length;
-        var keys = new float[n];
-        var order = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            keys[i] = -(float)data.Predictions[i];
-            order[i] = i;
-        }
-
-        Array.Sort(keys, order);
+        var (keys, order) = SortDescending(data.Predictions, n);
         double truePositive = 0, falsePositive = 0, area = 0;
         var i0 = 0;
         while (i0 < n)
@@ -153,6 +145,53 @@ internal sealed class EvalMetric
         }
 
         return truePositive > 0 && falsePositive > 0 ? area / (truePositive * falsePositive) : double.NaN;
+    }
+
+    /// <summary>
+    /// Row indices by descending prediction (as float), with the sorted keys: a three-pass LSD radix sort on the
+    /// float bits, which on a million rows is several times faster than a comparison sort (AUC runs every round).
+    /// </summary>
+    private static (uint[] Keys, int[] Order) SortDescending(double[] predictions, int n)
+    {
+        var keys = new uint[n];
+        var order = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            var bits = BitConverter.SingleToUInt32Bits((float)predictions[i]);
+            // Order-preserving map of IEEE floats to unsigned integers, then inverted for descending order.
+            keys[i] = ~((bits & 0x80000000u) != 0 ? ~bits : bits | 0x80000000u);
+            order[i] = i;
+        }
+
+        var keysBuffer = new uint[n];
+        var orderBuffer = new int[n];
+        Span<int> counts = stackalloc int[2048];
+        for (var shift = 0; shift < 32; shift += 11)
+        {
+            counts.Clear();
+            foreach (var key in keys)
+            {
+                counts[(int)((key >> shift) & 2047)]++;
+            }
+
+            var total = 0;
+            for (var d = 0; d < 2048; d++)
+            {
+                (counts[d], total) = (total, total + counts[d]);
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                var slot = counts[(int)((keys[i] >> shift) & 2047)]++;
+                keysBuffer[slot] = keys[i];
+                orderBuffer[slot] = order[i];
+            }
+
+            (keys, keysBuffer) = (keysBuffer, keys);
+            (order, orderBuffer) = (orderBuffer, order);
+        }
+
+        return (keys, order);
     }
 
     /// <summary>ln Γ(x) (Lanczos), for the Poisson log-likelihood's ln y!.</summary>

@@ -9,7 +9,10 @@ namespace ControlPlane.Orchestration.BuiltInAlgorithms;
 /// </summary>
 internal static class BuiltInMetricDefinitions
 {
-    /// <summary>What the XGBoost program logs (<c>[12]#011train-auc:0.91#011validation-auc:0.90</c>); the container's regex per metric.</summary>
+    /// <summary>
+    /// What the XGBoost program logs (<c>[12]#011train-auc:0.91#011validation-auc:0.90</c>); the SageMaker container's
+    /// regex per metric, whose number pattern stops at the next <c>#011</c> (<c>\S+</c> would run on to the line's end).
+    /// </summary>
     private static readonly string[] XgboostMetrics =
         ["rmse", "rmsle", "mse", "mae", "mape", "mphe", "logloss", "error", "auc", "merror", "mlogloss", "poisson-nloglik"];
 
@@ -20,12 +23,14 @@ internal static class BuiltInMetricDefinitions
         "multiclass_top_k_accuracy", "macro_f_beta", "macro_precision", "macro_recall", "dcg",
     ];
 
+    private const string Number = @"([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)";
+
     private static readonly string[] LinearLearnerLosses = ["mse", "absolute_loss", "rmse", "r2"];
 
     public static IReadOnlyList<(string Name, string Regex)> For(string algorithm) => algorithm switch
     {
         BuiltInImageNames.Xgboost => XgboostMetrics
-            .SelectMany(m => new[] { ($"train:{m}", $@".*\[[0-9]+\].*#011train-{m}:(\S+)"), ($"validation:{m}", $@".*\[[0-9]+\].*#011validation-{m}:(\S+)") })
+            .SelectMany(m => new[] { ($"train:{m}", $@".*\[[0-9]+\].*#011train-{m}:{Number}"), ($"validation:{m}", $@".*\[[0-9]+\].*#011validation-{m}:{Number}") })
             .ToList(),
         BuiltInImageNames.LinearLearner =>
         [
