@@ -344,7 +344,7 @@ internal sealed partial class EndpointWorkflow(
             Track(started.Value!);
         }
 
-        if (results.FirstOrDefault(r => !r.Succeeded) is { } failed)
+        if (results.Select(r => r.Error).FirstOrDefault(e => e is not null) is { } failure)
         {
             await RemoveDeploymentAsync(deployment, TimeSpan.Zero);
             if (!pending)
@@ -352,7 +352,7 @@ internal sealed partial class EndpointWorkflow(
                 _state.Active = null;
             }
 
-            return failed.Error!;
+            return failure;
         }
 
         return deployment;
@@ -447,7 +447,13 @@ internal sealed partial class EndpointWorkflow(
             var previous = document.GetArray("ProductionVariants").Objects().ToDictionary(v => v.GetString("VariantName")!, StringComparer.Ordinal);
             document["EndpointStatus"] = EndpointStatus.InService;
             document["EndpointConfigName"] = active.EndpointConfigName;
-            document["ProductionVariants"] = new JsonArray([.. active.Variants.Select(v => (JsonNode)Summary(v, previous.GetValueOrDefault(v.Name), now))]);
+            var summaries = new JsonArray();
+            foreach (var variant in active.Variants)
+            {
+                summaries.Add(Summary(variant, previous.GetValueOrDefault(variant.Name), now));
+            }
+
+            document["ProductionVariants"] = summaries;
             document.Remove("PendingDeploymentSummary");
             if (failureReason is null)
             {
