@@ -28,8 +28,8 @@ internal sealed class EndpointTarget(EndpointRoute route)
 
     public string Status { get; } = route.Status;
 
-    /// <summary>InService, or an update or scaling in progress on a fleet that serves.</summary>
-    public bool Serves { get; } = route.Status is "InService" or "Updating" or "SystemUpdating" or "RollingBack" && route.Variants.Count > 0;
+    /// <summary>Its supervisor published a fleet: from just before InService until the endpoint is deleted or fails.</summary>
+    public bool Serves { get; } = route.Variants.Count > 0;
 
     public VariantTarget? Variant(string name) => Array.Find(_variants, v => v.Name == name);
 

@@ -175,6 +175,7 @@ internal sealed partial class EndpointWorkflow(
         _state.Active = deployed.Value;
         await SaveAsync();
         await PublishRoutesAsync(cancellationToken);
+        await Task.Delay(options.Value.RoutePropagationDelay, time, cancellationToken);
         await SettleAsync(null, cancellationToken);
         return true;
     }
