@@ -17,7 +17,7 @@ public sealed class HostingRestartTests(DockerHostingFixture images) : IClassFix
     {
         _ = images;
         var port = HostingService.FreePort();
-        await using var hosting = await HostingService.StartAsync(
+        await using var hosting = await HostingService.StartWithoutGatewayAsync(
             DockerHostingFixture.Image, "--ControlPlane:Containers:Runtime", "docker", "--ControlPlane:Gateway:Launch", "false", "--urls", $"http://127.0.0.1:{port}");
         await using var gateway = await GatewayProcess.StartAsync(hosting.Service.BaseAddress);
         var name = Requests.Unique("restart");

@@ -49,11 +49,14 @@ public sealed partial class HostingService : IAsyncDisposable
 
     public static async Task<HostingService> StartAsync(string image, params string[] arguments)
     {
-        var service = await ServiceProcess.StartAsync([.. HostingArguments, .. arguments]);
-        var hosting = new HostingService(service, image);
+        var hosting = await StartWithoutGatewayAsync(image, arguments);
         await hosting.ConnectGatewayAsync();
         return hosting;
     }
+
+    /// <summary>The control plane alone (<c>ControlPlane:Gateway:Launch</c> false); the test runs a gateway of its own.</summary>
+    public static async Task<HostingService> StartWithoutGatewayAsync(string image, params string[] arguments) =>
+        new(await ServiceProcess.StartAsync([.. HostingArguments, .. arguments]), image);
 
     /// <summary>Learns where the gateway the service launched listens: a new one after each restart.</summary>
     public async Task ConnectGatewayAsync()
