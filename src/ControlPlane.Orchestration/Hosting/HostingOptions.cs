@@ -47,5 +47,5 @@ public sealed class HostingOptions
 
     /// <summary>Endpoints one worker process supervises at a time (each holds one Hangfire worker of the <c>endpoints</c> queue).</summary>
     [Range(1, 1024)]
-    public int MaxEndpoints { get; set; } = 32;
+    public int MaxEndpoints { get; set; } = 16;
 }
