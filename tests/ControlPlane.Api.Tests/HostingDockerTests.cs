@@ -11,11 +11,14 @@ public sealed class DockerHostingFixture : IAsyncLifetime
 {
     public const string Image = "127.0.0.1:5000/controlplane-tests/scripted-server:1";
 
+    /// <summary>Built and pushed once per test run: every class that needs it shares the one tag.</summary>
+    public static readonly Lazy<Task> Published = new(() => TestImages.BuildAndPushAsync(HostingService.ServerDirectory, Image));
+
     public HostingService Hosting { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        await TestImages.BuildAndPushAsync(HostingService.ServerDirectory, Image);
+        await Published.Value;
         Hosting = await HostingService.StartAsync(Image, "--ControlPlane:Containers:Runtime", "docker");
     }
 

@@ -10,12 +10,12 @@ namespace ControlPlane.Api.Tests;
 /// Endpoints outlive the control plane: a gateway run on its own keeps serving its last routes while the control
 /// plane is down, and a restarted control plane re-attaches to the running containers and supervises them again.
 /// </summary>
-public sealed class HostingRestartTests(DockerHostingFixture images) : IClassFixture<DockerHostingFixture>
+public sealed class HostingRestartTests
 {
     [Fact]
     public async Task A_standalone_gateway_serves_while_the_control_plane_is_down_and_the_restarted_one_supervises_the_endpoint_again()
     {
-        _ = images;
+        await DockerHostingFixture.Published.Value;
         var port = HostingService.FreePort();
         await using var hosting = await HostingService.StartWithoutGatewayAsync(
             DockerHostingFixture.Image, "--ControlPlane:Containers:Runtime", "docker", "--ControlPlane:Gateway:Launch", "false", "--urls", $"http://127.0.0.1:{port}");

@@ -55,10 +55,20 @@ internal sealed partial class GatewayLauncher(IConfiguration configuration, ISer
 
     private static ProcessStartInfo StartInfo(IConfigurationSection section, string controlPlane)
     {
-        // Run with the same dotnet host as this process (dotnet run, or the test harness's dotnet).
-        var host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
-        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ControlPlane.Gateway.dll"));
+        // Under dotnet (dotnet run, the tests) the gateway runs with the same host; a published control plane (the
+        // container image is self-contained) starts the gateway's own executable beside it.
+        var underDotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet";
+        var start = new ProcessStartInfo(underDotnet ? Environment.ProcessPath! : Path.Combine(AppContext.BaseDirectory, "ControlPlane.Gateway"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (underDotnet)
+        {
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ControlPlane.Gateway.dll"));
+        }
+
         foreach (var argument in new[]
         {
             "--urls", section["Urls"] ?? "http://127.0.0.1:5081",

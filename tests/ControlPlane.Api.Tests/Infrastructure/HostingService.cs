@@ -39,6 +39,7 @@ public sealed partial class HostingService : IAsyncDisposable
 
     public static string[] HostingArguments =>
     [
+        "--ControlPlane:Gateway:Launch", "true",
         "--ControlPlane:Gateway:Urls", "http://127.0.0.1:0",
         "--ControlPlane:Gateway:InvocationTimeout", "00:00:03",
         "--ControlPlane:Hosting:StartupHealthCheckTimeout", "00:00:10",
