@@ -1,3 +1,4 @@
+using ControlPlane.Api.Hosting;
 using ControlPlane.Api.Http;
 using ControlPlane.Api.OpenApi;
 using ControlPlane.Api.Rest;
@@ -43,6 +44,11 @@ internal static class ControlPlaneHostingExtensions
         builder.Services.AddHttpFrontDoors(builder.Configuration);
         builder.Services.AddControlPlaneOpenApi();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        if (role != "worker" && !IsBuildTimeDocumentGeneration)
+        {
+            builder.Services.AddHostedService<GatewayLauncher>();
+        }
+
         return builder;
     }
 
@@ -59,6 +65,7 @@ internal static class ControlPlaneHostingExtensions
             app.UseMiddleware<AwsJsonProtocolMiddleware>();
             app.MapRestApi();
             app.MapJobLogs();
+            app.MapRouteTable();
             app.MapControlPlaneOpenApi();
         }
 

@@ -5,6 +5,7 @@ using ControlPlane.Core.Documents;
 using ControlPlane.Core.Hosting;
 using ControlPlane.Core.Lifecycle;
 using ControlPlane.Orchestration.Jobs;
+using ControlPlane.Orchestration.Runtimes;
 using ControlPlane.Orchestration.Storage;
 using Hangfire;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,7 @@ internal sealed partial class EndpointWorkflow(
     private EndpointContext _endpoint = null!;
     private EndpointState _state = null!;
     private string? _publishedRoutes;
+    private DateTimeOffset _nextHealthCheck;
 
     /// <summary>The Hangfire entry point, on the <c>endpoints</c> queue whose workers do nothing else: it returns when the endpoint is gone or Failed.</summary>
     [AutomaticRetry(Attempts = 0)]
@@ -63,46 +65,56 @@ internal sealed partial class EndpointWorkflow(
     {
         _state = await EndpointState.LoadAsync(_endpoint.StatePath, cancellationToken);
         await ReattachAsync(cancellationToken);
-        var nextHealthCheck = time.GetUtcNow();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var document = await documents.ReadAsync(Endpoint, _endpoint.AccountId, _endpoint.Name, cancellationToken);
-            var status = document?.GetString("EndpointStatus");
-            switch (status)
+            try
             {
-                case null:
-                    await DeleteAsync();
+                if (!await SuperviseOnceAsync(cancellationToken))
+                {
                     return;
-                case EndpointStatus.Creating:
-                    if (!await CreateAsync(document!, cancellationToken))
-                    {
-                        return;
-                    }
-
-                    break;
-                case EndpointStatus.Updating when document!.GetObject("PendingDeploymentSummary") is { } pending:
-                    await UpdateAsync(pending.GetString("EndpointConfigName")!, cancellationToken);
-                    break;
-                case EndpointStatus.Updating:
-                    await ChangeWeightsAndCapacitiesAsync(document!, cancellationToken);
-                    break;
-                case EndpointStatus.InService:
-                    if (time.GetUtcNow() >= nextHealthCheck)
-                    {
-                        await HealAsync(cancellationToken);
-                        nextHealthCheck = time.GetUtcNow() + options.Value.PingInterval;
-                    }
-
-                    break;
-                default:
-                    // Failed and the other states hold no containers.
-                    await RemoveDeploymentAsync(_state.Active, TimeSpan.Zero);
-                    EndpointDeployer.TryDeleteDirectory(_endpoint.Root);
-                    return;
+                }
+            }
+            catch (ContainerRuntimeException e)
+            {
+                // The engine stopped answering for a while: the endpoint stays supervised and the round is tried again.
+                LogEngineFault(logger, _endpoint.Name, e.Message);
             }
 
             await Task.Delay(options.Value.ChangePollInterval, time, cancellationToken);
+        }
+    }
+
+    /// <summary>One look at the document and what it asks for; false when the supervisor is done (deleted or Failed).</summary>
+    private async Task<bool> SuperviseOnceAsync(CancellationToken cancellationToken)
+    {
+        var document = await documents.ReadAsync(Endpoint, _endpoint.AccountId, _endpoint.Name, cancellationToken);
+        switch (document?.GetString("EndpointStatus"))
+        {
+            case null:
+                await DeleteAsync();
+                return false;
+            case EndpointStatus.Creating:
+                return await CreateAsync(document!, cancellationToken);
+            case EndpointStatus.Updating when document!.GetObject("PendingDeploymentSummary") is { } pending:
+                await UpdateAsync(pending.GetString("EndpointConfigName")!, cancellationToken);
+                return true;
+            case EndpointStatus.Updating:
+                await ChangeWeightsAndCapacitiesAsync(document!, cancellationToken);
+                return true;
+            case EndpointStatus.InService:
+                if (time.GetUtcNow() >= _nextHealthCheck)
+                {
+                    await HealAsync(cancellationToken);
+                    _nextHealthCheck = time.GetUtcNow() + options.Value.PingInterval;
+                }
+
+                return true;
+            default:
+                // Failed and the other states hold no containers.
+                await RemoveDeploymentAsync(_state.Active, TimeSpan.Zero);
+                EndpointDeployer.TryDeleteDirectory(_endpoint.Root);
+                return false;
         }
     }
 
@@ -175,6 +187,7 @@ internal sealed partial class EndpointWorkflow(
         _state.Active = deployed.Value;
         await SaveAsync();
         await PublishRoutesAsync(cancellationToken);
+        await Task.Delay(options.Value.RoutePropagationDelay, time, cancellationToken);
         await SettleAsync(null, cancellationToken);
         return true;
     }
@@ -344,7 +357,7 @@ internal sealed partial class EndpointWorkflow(
             Track(started.Value!);
         }
 
-        if (results.FirstOrDefault(r => !r.Succeeded) is { } failed)
+        if (results.Select(r => r.Error).FirstOrDefault(e => e is not null) is { } failure)
         {
             await RemoveDeploymentAsync(deployment, TimeSpan.Zero);
             if (!pending)
@@ -352,7 +365,7 @@ internal sealed partial class EndpointWorkflow(
                 _state.Active = null;
             }
 
-            return failed.Error!;
+            return failure;
         }
 
         return deployment;
@@ -447,7 +460,13 @@ internal sealed partial class EndpointWorkflow(
             var previous = document.GetArray("ProductionVariants").Objects().ToDictionary(v => v.GetString("VariantName")!, StringComparer.Ordinal);
             document["EndpointStatus"] = EndpointStatus.InService;
             document["EndpointConfigName"] = active.EndpointConfigName;
-            document["ProductionVariants"] = new JsonArray([.. active.Variants.Select(v => (JsonNode)Summary(v, previous.GetValueOrDefault(v.Name), now))]);
+            var summaries = new JsonArray();
+            foreach (var variant in active.Variants)
+            {
+                summaries.Add(Summary(variant, previous.GetValueOrDefault(variant.Name), now));
+            }
+
+            document["ProductionVariants"] = summaries;
             document.Remove("PendingDeploymentSummary");
             if (failureReason is null)
             {
@@ -499,6 +518,9 @@ internal sealed partial class EndpointWorkflow(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Endpoint {Endpoint}: a replacement instance of variant {Variant} did not start: {Reason}")]
     private static partial void LogReplacementFailed(ILogger logger, string endpoint, string variant, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Endpoint {Endpoint}: the container engine failed ({Reason}); trying again")]
+    private static partial void LogEngineFault(ILogger logger, string endpoint, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Endpoint {Endpoint} deleted: its containers and files are removed")]
     private static partial void LogDeleted(ILogger logger, string endpoint);

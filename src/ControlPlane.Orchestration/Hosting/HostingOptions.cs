@@ -30,6 +30,13 @@ public sealed class HostingOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan DrainPeriod { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Between publishing a new endpoint's routes and reporting it InService: the gateway polls the routes every
+    /// 200 ms, so an invocation sent as soon as DescribeEndpoint says InService finds them.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RoutePropagationDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Between SIGTERM and SIGKILL when an instance is stopped (SageMaker: 30 s).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
@@ -40,5 +47,5 @@ public sealed class HostingOptions
 
     /// <summary>Endpoints one worker process supervises at a time (each holds one Hangfire worker of the <c>endpoints</c> queue).</summary>
     [Range(1, 1024)]
-    public int MaxEndpoints { get; set; } = 32;
+    public int MaxEndpoints { get; set; } = 16;
 }

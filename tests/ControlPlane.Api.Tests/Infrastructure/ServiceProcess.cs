@@ -149,7 +149,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             WorkingDirectory = DataDirectory,
         };
         start.ArgumentList.Add(RepositoryPaths.ServiceAssembly);
-        foreach (var argument in new[] { "--urls", "http://127.0.0.1:0", "--ControlPlane:DataDirectory", DataDirectory }.Concat(_extraArguments))
+        // The inference gateway is launched only by the tests that use it (HostingService).
+        foreach (var argument in new[] { "--urls", "http://127.0.0.1:0", "--ControlPlane:DataDirectory", DataDirectory, "--ControlPlane:Gateway:Launch", "false" }.Concat(_extraArguments))
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The latency and throughput the inference gateway adds (issue 5), side by side in one run on loopback:
+#   direct  — wrk → the model server (bench/gateway-model, a minimal Kestrel echo) on its loopback port
+#   gateway — wrk → ControlPlane.Gateway → the same server, as InvokeEndpoint
+# The control plane runs it all the quick-start way: the Process runtime hosts the model as endpoint "bench" and the
+# control plane launches the gateway. Targets: added median ≤ 0.3 ms and p99 ≤ 1.5 ms with one connection; with 32
+# connections the gateway's throughput ≥ 0.5× direct.
+# Settings (environment): DURATION (s per row, default 10), WARMUP (s, default 3), CONNECTIONS (default 32),
+# WRK_THREADS (default 2), CP_PORT (default 5180), GW_PORT (default 5181).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-3}"
+CONNECTIONS="${CONNECTIONS:-32}"
+WRK_THREADS="${WRK_THREADS:-2}"
+CP_PORT="${CP_PORT:-5180}"
+GW_PORT="${GW_PORT:-5181}"
+SCRATCH="$(mktemp -d /tmp/controlplane-gateway-bench.XXXXXX)"
+LUA="$ROOT/bench/lua/invoke.lua"
+SERVICE_PID=""
+
+cleanup() {
+  if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+    # SIGTERM: the control plane stops the gateway it launched; the endpoint's process is removed below.
+    curl -s -o /dev/null -X POST "http://127.0.0.1:$CP_PORT/" -H 'Content-Type: application/x-amz-json-1.1' \
+      -H 'X-Amz-Target: SageMaker.DeleteEndpoint' -d '{"EndpointName":"bench"}' || true
+    sleep 2
+    kill -TERM "$SERVICE_PID" 2>/dev/null || true
+    wait "$SERVICE_PID" 2>/dev/null || true
+  fi
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT INT TERM
+
+for tool in wrk curl python3 dotnet; do
+  command -v "$tool" >/dev/null || { echo "gateway.sh needs $tool" >&2; exit 1; }
+done
+
+echo "building the control plane (Release) and the model server..." >&2
+dotnet build "$ROOT/src/ControlPlane.Api" -c Release -v q -nologo >/dev/null
+dotnet build "$ROOT/bench/gateway-model" -c Release -v q -nologo -o "$SCRATCH/model" >/dev/null
+
+dotnet "$ROOT/src/ControlPlane.Api/bin/Release/net10.0/ControlPlane.Api.dll" \
+  --urls "http://127.0.0.1:$CP_PORT" --ControlPlane:DataDirectory "$SCRATCH/data" \
+  --ControlPlane:Containers:Runtime process \
+  "--ControlPlane:Containers:ProcessImages:bench/echo-model:1=dotnet $SCRATCH/model/GatewayModel.dll" \
+  --ControlPlane:Gateway:Urls "http://127.0.0.1:$GW_PORT" \
+  --Logging:LogLevel:Default Warning >"$SCRATCH/service.log" 2>&1 &
+SERVICE_PID=$!
+
+sagemaker() { # operation json
+  curl -sf -X POST "http://127.0.0.1:$CP_PORT/" -H 'Content-Type: application/x-amz-json-1.1' -H "X-Amz-Target: SageMaker.$1" -d "$2"
+}
+
+for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$CP_PORT/health" && break; sleep 0.2; done
+sagemaker CreateModel '{"ModelName":"bench","PrimaryContainer":{"Image":"bench/echo-model:1"},"ExecutionRoleArn":"arn:aws:iam::123456789012:role/Bench"}' >/dev/null
+sagemaker CreateEndpointConfig '{"EndpointConfigName":"bench","ProductionVariants":[{"VariantName":"AllTraffic","ModelName":"bench","InitialInstanceCount":1,"InstanceType":"ml.m5.large"}]}' >/dev/null
+sagemaker CreateEndpoint '{"EndpointName":"bench","EndpointConfigName":"bench"}' >/dev/null
+status=""
+for _ in $(seq 1 600); do
+  status="$(sagemaker DescribeEndpoint '{"EndpointName":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["EndpointStatus"])')"
+  [[ "$status" == "Creating" ]] || break
+  sleep 0.2
+done
+[[ "$status" == "InService" ]] || { echo "endpoint bench is $status" >&2; cat "$SCRATCH/service.log" >&2; exit 1; }
+DIRECT="$(curl -sf "http://127.0.0.1:$CP_PORT/internal/routes" | python3 -c 'import json,sys; print(json.load(sys.stdin)["endpoints"][0]["variants"][0]["instances"][0])')"
+DIRECT_URL="http://$DIRECT/invocations"
+GATEWAY_URL="http://127.0.0.1:$GW_PORT/endpoints/bench/invocations"
+curl -sf -X POST -H 'Content-Type: text/csv' --data-binary '1,2' "$GATEWAY_URL" >/dev/null || { echo "the gateway does not answer" >&2; cat "$SCRATCH/service.log" >&2; exit 1; }
+
+# run <url> <threads> <connections> → "p50_ms p99_ms requests_per_s errors"
+run() {
+  wrk -t"$2" -c"$3" -d"${WARMUP}s" -s "$LUA" "$1" >/dev/null
+  wrk -t"$2" -c"$3" -d"${DURATION}s" --latency -s "$LUA" "$1" | awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } $1 == "Requests/sec:" { rps = $2 }
+    /Non-2xx|Socket errors/ { errors = errors $0 }
+    END { printf "%.3f %.3f %.0f %s\n", p50, p99, rps, (errors == "" ? "none" : "yes") }'
+}
+
+echo "measuring: ${DURATION}s per row after ${WARMUP}s warm-up, $(nproc) cores shared by wrk, gateway and model" >&2
+read -r d1_p50 d1_p99 d1_rps d1_err < <(run "$DIRECT_URL" 1 1)
+read -r g1_p50 g1_p99 g1_rps g1_err < <(run "$GATEWAY_URL" 1 1)
+read -r dn_p50 dn_p99 dn_rps dn_err < <(run "$DIRECT_URL" "$WRK_THREADS" "$CONNECTIONS")
+read -r gn_p50 gn_p99 gn_rps gn_err < <(run "$GATEWAY_URL" "$WRK_THREADS" "$CONNECTIONS")
+
+python3 - "$d1_p50" "$d1_p99" "$d1_rps" "$g1_p50" "$g1_p99" "$g1_rps" "$dn_rps" "$gn_rps" "$dn_p50" "$gn_p50" "$d1_err$g1_err$dn_err$gn_err" "$CONNECTIONS" <<'PY'
+import sys
+d1_p50, d1_p99, d1_rps, g1_p50, g1_p99, g1_rps, dn_rps, gn_rps, dn_p50, gn_p50 = map(float, sys.argv[1:11])
+errors, connections = sys.argv[11], sys.argv[12]
+added_p50, added_p99, ratio = g1_p50 - d1_p50, g1_p99 - d1_p99, gn_rps / dn_rps
+verdict = lambda ok: "PASS" if ok else "FAIL"
+print(f"{'measure':<34}{'direct':>12}{'gateway':>12}{'added / ratio':>16}{'target':>12}  verdict")
+print(f"{'median latency, 1 connection (ms)':<34}{d1_p50:>12.3f}{g1_p50:>12.3f}{added_p50:>16.3f}{'<= 0.3':>12}  {verdict(added_p50 <= 0.3)}")
+print(f"{'p99 latency, 1 connection (ms)':<34}{d1_p99:>12.3f}{g1_p99:>12.3f}{added_p99:>16.3f}{'<= 1.5':>12}  {verdict(added_p99 <= 1.5)}")
+print(f"{'requests/s, 1 connection':<34}{d1_rps:>12.0f}{g1_rps:>12.0f}{g1_rps / d1_rps:>15.2f}x{'':>12}")
+print(f"{'requests/s, ' + connections + ' connections':<34}{dn_rps:>12.0f}{gn_rps:>12.0f}{ratio:>15.2f}x{'>= 0.5x':>12}  {verdict(ratio >= 0.5)}")
+print(f"{'median latency, ' + connections + ' conn. (ms)':<34}{dn_p50:>12.3f}{gn_p50:>12.3f}{gn_p50 - dn_p50:>16.3f}")
+print("errors: " + ("none" if errors == "nonenonenonenone" else "some rows had non-2xx answers or socket errors"))
+PY

@@ -1,0 +1,26 @@
+using ControlPlane.Gateway;
+
+// Settings come from the command line and the environment only: the gateway may run from the control plane's build
+// output, whose appsettings.json is the control plane's.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.Sources.Clear();
+builder.Configuration.AddEnvironmentVariables().AddCommandLine(args);
+builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:5081");
+builder.Logging.ClearProviders().AddSimpleConsole(console => console.SingleLine = true);
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Yarp", LogLevel.Warning);
+builder.Services.AddOptions<GatewayOptions>()
+    .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
+    .Configure(options => options.ControlPlaneUrl = new Uri(builder.Configuration["ControlPlane:Url"] ?? options.ControlPlaneUrl.ToString()))
+    .ValidateDataAnnotations()
+    .ValidateOnStart();
+builder.Services.AddHttpForwarder();
+builder.Services.AddSingleton<RouteCache>();
+builder.Services.AddHostedService(provider => provider.GetRequiredService<RouteCache>());
+builder.Services.AddHostedService<ParentProcessWatch>();
+builder.Services.AddSingleton<InvocationHandler>();
+
+var app = builder.Build();
+var handler = app.Services.GetRequiredService<InvocationHandler>();
+app.MapPost(InvocationHandler.Route, (HttpContext context, string endpointName) => handler.InvokeAsync(context, endpointName));
+app.MapGet("/ping", () => Results.Ok());
+app.Run();

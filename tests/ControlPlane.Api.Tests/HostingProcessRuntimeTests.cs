@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using ControlPlane.Api.Tests.Infrastructure;
+
+namespace ControlPlane.Api.Tests;
+
+/// <summary>Endpoints on the Process runtime: the scripted server runs as local processes, served through the gateway the same way.</summary>
+public sealed class HostingProcessRuntimeTests : IAsyncLifetime
+{
+    private const string Image = "local/scripted-server:1";
+    private HostingService _hosting = null!;
+
+    public async Task InitializeAsync() => _hosting = await HostingService.StartAsync(
+        Image,
+        "--ControlPlane:Containers:Runtime", "process",
+        $"--ControlPlane:Containers:ProcessImages:{Image}=/usr/bin/python3 -u {Path.Combine(HostingService.ServerDirectory, "scripted_server.py")}");
+
+    public async Task DisposeAsync() => await _hosting.DisposeAsync();
+
+    [Fact]
+    public async Task An_endpoint_on_the_Process_runtime_serves_through_the_gateway_and_its_processes_end_on_delete()
+    {
+        var name = Requests.Unique("process");
+        var described = await _hosting.DeployAsync(name, new JsonObject { ["tag"] = "local" }, instances: 2);
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _hosting.InvokeAsync(name, "x")));
+        var failure = await _hosting.InvokeAsync(name, "!status 500");
+        var routes = JsonNode.Parse(await _hosting.Service.Http.GetStringAsync("/internal/routes"))!;
+        var instances = routes["endpoints"]!.AsArray().Single(e => e!["name"]!.GetValue<string>() == name)!["variants"]![0]!["instances"]!.AsArray().Select(i => i!.GetValue<string>()).ToList();
+
+        await Expect.OkAsync(_hosting.Wire.InvokeAsync("DeleteEndpoint", Requests.Named("EndpointName", name)));
+        var stopped = false;
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15); !stopped && DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            stopped = instances.All(address => !Accepts(address));
+        }
+
+        await Task.Delay(1000);
+        var afterDelete = await _hosting.InvokeAsync(name, "x");
+
+        Assert.Equal("InService", described["EndpointStatus"]!.GetValue<string>());
+        Assert.Equal(2, described["ProductionVariants"]![0]!["CurrentInstanceCount"]!.GetValue<int>());
+        Assert.All(results, r => Assert.Equal(("local", "x"), (r.Json["tag"]!.GetValue<string>(), r.Json["body"]!.GetValue<string>())));
+        Assert.Equal(500, failure.Json["OriginalStatusCode"]!.GetValue<int>());
+        Assert.Equal(2, instances.Count);
+        Assert.True(stopped, "The instances' processes still accept connections after DeleteEndpoint.");
+        Assert.Equal("ValidationError", afterDelete.ErrorCode);
+    }
+
+    private static bool Accepts(string address)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            var parts = address.Split(':');
+            client.Connect(IPAddress.Parse(parts[0]), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
