@@ -58,6 +58,12 @@ def constant_name(value: str, owner: str) -> str:
     return name + "Value" if name == owner else name
 
 
+def client_partial(name: str, members: list) -> str:
+    """The generated half of a hand-written partial class in ControlPlane.Client."""
+    return (HEADER + "#nullable enable\nusing ControlPlane.Client.Model;\n\nnamespace ControlPlane.Client;\n\n"
+            f"public sealed partial class {name}\n{{\n" + "\n".join(members) + "}\n")
+
+
 class Generator:
     def __init__(self, model: dict, paginators: dict, waiters: dict):
         self.model = model
@@ -186,8 +192,7 @@ class Generator:
                 f"    /// <param name=\"request\">The first page's request; its <c>NextToken</c> is where paging starts.</param>\n"
                 f"    public Paginator<{request}, {response}, {item}> {name}({request} request) =>\n"
                 f"        new(request, _client.{name}Async, r => r.NextToken, (r, token) => r.NextToken = token, r => r.NextToken, r => r.{result_key});\n")
-        return (HEADER + "#nullable enable\nusing ControlPlane.Client.Model;\n\nnamespace ControlPlane.Client;\n\n"
-                "public sealed partial class SageMakerPaginators\n{\n" + "\n".join(methods) + "}\n")
+        return client_partial("SageMakerPaginators", methods)
 
     def waiters_file(self) -> str:
         methods = []
@@ -222,8 +227,7 @@ class Generator:
                 f"        WaitAsync(\n            \"{name}\",\n            token => _client.{operation}Async(request, token),\n"
                 f"            new WaiterDefaults(TimeSpan.FromSeconds({waiter['delay']}), {waiter['maxAttempts']}),\n"
                 f"            [\n{''.join(acceptors)}            ],\n            options,\n            cancellationToken);\n")
-        return (HEADER + "#nullable enable\nusing ControlPlane.Client.Model;\n\nnamespace ControlPlane.Client;\n\n"
-                "public sealed partial class SageMakerWaiters\n{\n" + "\n".join(methods) + "}\n")
+        return client_partial("SageMakerWaiters", methods)
 
 
 def main() -> None:

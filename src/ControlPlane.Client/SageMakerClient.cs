@@ -25,15 +25,13 @@ public sealed partial class SageMakerClient : ISageMakerClient, IDisposable
 {
     private const string ContentType = "application/x-amz-json-1.1";
 
-    private readonly HttpClient _http;
-    private readonly bool _ownsHttpClient;
     private readonly Uri _address;
     private readonly AwsHttpTransport _transport;
 
     /// <summary>A client with its own <see cref="HttpClient"/> (prefer <c>AddControlPlaneClient</c> in hosted applications).</summary>
     /// <param name="options">The endpoint, region, credentials and retry policy.</param>
     public SageMakerClient(ControlPlaneClientOptions options)
-        : this(new HttpClient(), options, ownsHttpClient: true)
+        : this(null, options)
     {
     }
 
@@ -42,16 +40,12 @@ public sealed partial class SageMakerClient : ISageMakerClient, IDisposable
     /// <param name="options">The endpoint, region, credentials and retry policy.</param>
     [ActivatorUtilitiesConstructor]
     public SageMakerClient(HttpClient httpClient, IOptions<ControlPlaneClientOptions> options)
-        : this(httpClient, (options ?? throw new ArgumentNullException(nameof(options))).Value, ownsHttpClient: false)
+        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), (options ?? throw new ArgumentNullException(nameof(options))).Value)
     {
     }
 
-    private SageMakerClient(HttpClient httpClient, ControlPlaneClientOptions options, bool ownsHttpClient)
+    private SageMakerClient(HttpClient? httpClient, ControlPlaneClientOptions options)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
-        ArgumentNullException.ThrowIfNull(options);
-        _http = httpClient;
-        _ownsHttpClient = ownsHttpClient;
         _transport = new AwsHttpTransport(httpClient, options, errorCodeInHeaderFirst: false, ToException);
         _address = options.ControlPlaneAddress;
         Paginators = new SageMakerPaginators(this);
@@ -65,13 +59,7 @@ public sealed partial class SageMakerClient : ISageMakerClient, IDisposable
     public SageMakerWaiters Waiters { get; }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        if (_ownsHttpClient)
-        {
-            _http.Dispose();
-        }
-    }
+    public void Dispose() => _transport.Dispose();
 
     /// <summary>The exception of a control-plane error code (the codes of contract §1.4).</summary>
     internal static SageMakerException ToException(ServiceError error) => error.Code switch

@@ -15,24 +15,32 @@ internal sealed record OutgoingRequest(Uri Address, byte[] Body, string? Content
 /// attempts that time out are retried with exponential backoff and jitter (Polly); any other error response becomes
 /// the exception the protocol makes of it.
 /// </summary>
-internal sealed class AwsHttpTransport
+internal sealed class AwsHttpTransport : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly bool _ownsHttpClient;
     private readonly SigV4Signer? _signer;
     private readonly bool _errorCodeInHeaderFirst;
     private readonly Func<ServiceError, SageMakerException> _errorToException;
     private readonly ResiliencePipeline<AttemptOutcome> _pipeline;
     private readonly int _maxAttempts;
 
+    /// <param name="http">The client to send with; null: one of its own, disposed with the transport.</param>
+    /// <param name="options">Credentials, region, retries and the attempt timeout.</param>
+    /// <param name="errorCodeInHeaderFirst">rest-json (runtime) reads the error code from <c>x-amzn-ErrorType</c> first, JSON 1.1 from <c>__type</c>.</param>
+    /// <param name="errorToException">Makes the protocol's exception of an error response.</param>
+    /// <param name="time">The clock for signing and backoff.</param>
     public AwsHttpTransport(
-        HttpClient http,
+        HttpClient? http,
         ControlPlaneClientOptions options,
         bool errorCodeInHeaderFirst,
         Func<ServiceError, SageMakerException> errorToException,
         TimeProvider? time = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ControlPlaneClientOptionsValidator.ThrowIfInvalid(options);
-        _http = http;
+        _ownsHttpClient = http is null;
+        _http = http ?? new HttpClient();
         // Attempts time out through the pipeline, where a timed-out attempt is retried; HttpClient's own timeout would not be.
         _http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
         _errorCodeInHeaderFirst = errorCodeInHeaderFirst;
@@ -56,6 +64,14 @@ internal sealed class AwsHttpTransport
         }
 
         _pipeline = builder.AddTimeout(options.Timeout).Build();
+    }
+
+    public void Dispose()
+    {
+        if (_ownsHttpClient)
+        {
+            _http.Dispose();
+        }
     }
 
     /// <summary>

@@ -27,15 +27,13 @@ public sealed class SageMakerRuntimeClient : ISageMakerRuntimeClient, IDisposabl
     /// <summary>The largest body InvokeEndpoint accepts (6 MB).</summary>
     public const int MaxBodyBytes = 6 * 1024 * 1024;
 
-    private readonly HttpClient _http;
-    private readonly bool _ownsHttpClient;
     private readonly Uri _address;
     private readonly AwsHttpTransport _transport;
 
     /// <summary>A client with its own <see cref="HttpClient"/>.</summary>
     /// <param name="options">The endpoint (<see cref="ControlPlaneClientOptions.RuntimeServiceURL"/>), region, credentials and retry policy.</param>
     public SageMakerRuntimeClient(ControlPlaneClientOptions options)
-        : this(new HttpClient(), options, ownsHttpClient: true)
+        : this(null, options)
     {
     }
 
@@ -44,16 +42,12 @@ public sealed class SageMakerRuntimeClient : ISageMakerRuntimeClient, IDisposabl
     /// <param name="options">The endpoint, region, credentials and retry policy.</param>
     [ActivatorUtilitiesConstructor]
     public SageMakerRuntimeClient(HttpClient httpClient, IOptions<ControlPlaneClientOptions> options)
-        : this(httpClient, (options ?? throw new ArgumentNullException(nameof(options))).Value, ownsHttpClient: false)
+        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), (options ?? throw new ArgumentNullException(nameof(options))).Value)
     {
     }
 
-    private SageMakerRuntimeClient(HttpClient httpClient, ControlPlaneClientOptions options, bool ownsHttpClient)
+    private SageMakerRuntimeClient(HttpClient? httpClient, ControlPlaneClientOptions options)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
-        ArgumentNullException.ThrowIfNull(options);
-        _http = httpClient;
-        _ownsHttpClient = ownsHttpClient;
         _transport = new AwsHttpTransport(httpClient, options, errorCodeInHeaderFirst: true, ToException);
         var address = options.RuntimeAddress.ToString();
         _address = new Uri(address.EndsWith('/') ? address : address + "/");
@@ -86,13 +80,7 @@ public sealed class SageMakerRuntimeClient : ISageMakerRuntimeClient, IDisposabl
     }
 
     /// <inheritdoc cref="SageMakerClient.Dispose"/>
-    public void Dispose()
-    {
-        if (_ownsHttpClient)
-        {
-            _http.Dispose();
-        }
-    }
+    public void Dispose() => _transport.Dispose();
 
     private static async Task<byte[]> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
     {
