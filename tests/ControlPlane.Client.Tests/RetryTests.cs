@@ -52,7 +52,7 @@ public sealed class RetryTests(ApiOnlyService fixture) : IClassFixture<ApiOnlySe
     public async Task An_attempt_that_times_out_is_retried()
     {
         await using var proxy = new LoopbackHttpServer((_, index) => index == 0 ? new Reply.Hang() : new Reply.Forward(fixture.Service.BaseAddress));
-        using var client = Clients.For(proxy.Address, o => o.Timeout = TimeSpan.FromMilliseconds(500));
+        using var client = Clients.For(proxy.Address, o => o.Timeout = TimeSpan.FromSeconds(3));
 
         await client.ListModelsAsync(new ListModelsInput());
 
@@ -86,14 +86,14 @@ public sealed class RetryTests(ApiOnlyService fixture) : IClassFixture<ApiOnlySe
     public async Task Retry_delays_never_exceed_RetryMaxDelay()
     {
         await using var server = new LoopbackHttpServer((_, _) => Reply.JsonError(500, "InternalFailure", "boom"));
-        using var client = Clients.For(server.Address, o => (o.MaxErrorRetry, o.RetryBaseDelay, o.RetryMaxDelay) = (5, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(150)));
+        using var client = Clients.For(server.Address, o => (o.MaxErrorRetry, o.RetryBaseDelay, o.RetryMaxDelay) = (5, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(250)));
         var clock = Stopwatch.StartNew();
 
         await Assert.ThrowsAsync<ServiceFaultException>(() => client.ListModelsAsync(new ListModelsInput()));
 
-        // Uncapped, the exponential delays would add up to about 100+200+400+800+1600 ms; capped they stay under 5 × 150 ms.
+        // Uncapped, the exponential delays would add up to about 200+400+800+1600+3200 ms; capped they stay under 5 × 250 ms.
         Assert.Equal(6, server.Requests.Count);
-        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromMilliseconds(1500));
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(4));
     }
 
     [Fact]
