@@ -6,7 +6,9 @@ request, response and nested shapes with their documentation, the enum constants
 the System.Text.Json source-generation context; from botocore's paginators-1.json and waiters-2.json it writes a
 paginator per List operation and the waiters the client offers. Run it again after trimming the model anew:
 
-    python3 tools/generate-client.py ../shared/reference/service-models
+    python3 tools/generate-client.py ../shared/reference/service-models [--check]
+
+With --check it writes nothing and exits 1 when the committed files differ from what it would write (a test runs this).
 """
 import html
 import json
@@ -232,11 +234,11 @@ class Generator:
 
 def main() -> None:
     references = pathlib.Path(sys.argv[1])
+    check = "--check" in sys.argv[2:]
     model = json.loads(MODEL.read_text())
     paginators = json.loads((references / "sagemaker-2017-07-24.paginators-1.json").read_text())["pagination"]
     waiters = json.loads((references / "sagemaker-2017-07-24.waiters-2.json").read_text())["waiters"]
     generator = Generator(model, paginators, waiters)
-    TARGET.mkdir(parents=True, exist_ok=True)
     files = {
         "Model.g.cs": generator.model_file(),
         "SageMakerClient.g.cs": generator.client_file(),
@@ -244,6 +246,11 @@ def main() -> None:
         "SageMakerPaginators.g.cs": generator.paginators_file(),
         "SageMakerWaiters.g.cs": generator.waiters_file(),
     }
+    if check:
+        stale = [name for name, text in files.items() if not (TARGET / name).exists() or (TARGET / name).read_text() != text]
+        print(f"stale: {', '.join(stale)}; run python3 tools/generate-client.py {references}" if stale else "up to date")
+        sys.exit(1 if stale else 0)
+    TARGET.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (TARGET / name).write_text(text)
     print(f"{TARGET}: {len(generator.operations)} operations, {len(files)} files")
