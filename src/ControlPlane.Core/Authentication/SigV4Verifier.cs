@@ -21,7 +21,6 @@ public sealed class SigV4Verifier(AccessKeyRing keys, TimeProvider time, string 
 {
     public const string Algorithm = "AWS4-HMAC-SHA256";
     public const string TimestampFormat = "yyyyMMdd'T'HHmmss'Z'";
-    public const string UnsignedPayload = "UNSIGNED-PAYLOAD";
     public const string SignatureParameter = "X-Amz-Signature";
 
     private const string Terminator = "aws4_request";
@@ -63,17 +62,14 @@ public sealed class SigV4Verifier(AccessKeyRing keys, TimeProvider time, string 
     public Result<AccessKey> Verify(PendingSignature pending, ISignedRequest request, ReadOnlySpan<byte> body)
     {
         var claim = pending.Claim;
-        var payloadHash = claim.PayloadHash;
-        if (payloadHash != UnsignedPayload || !claim.Presigned)
+        // Presigned requests too: botocore's SigV4QueryAuth hashes the body for every service but S3.
+        var actual = Convert.ToHexStringLower(SHA256.HashData(body));
+        if (claim.PayloadHash is not null && !string.Equals(claim.PayloadHash, actual, StringComparison.OrdinalIgnoreCase))
         {
-            var actual = Convert.ToHexStringLower(SHA256.HashData(body));
-            if (payloadHash is not null && !string.Equals(payloadHash, actual, StringComparison.OrdinalIgnoreCase))
-            {
-                return SigV4Errors.Invalid("The provided 'x-amz-content-sha256' header does not match what was computed.");
-            }
-
-            payloadHash ??= actual;
+            return SigV4Errors.Invalid("The provided 'x-amz-content-sha256' header does not match what was computed.");
         }
+
+        var payloadHash = claim.PayloadHash ?? actual;
 
         var canonical = SigV4Canonicalizer.CanonicalRequest(request, claim.SignedHeaders, claim.SignedHeadersText, payloadHash, claim.Presigned);
         var stringToSign = $"{Algorithm}\n{claim.Timestamp}\n{claim.ScopeDate}/{claim.Region}/{claim.Service}/{Terminator}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
@@ -188,7 +184,7 @@ public sealed class SigV4Verifier(AccessKeyRing keys, TimeProvider time, string 
         }
 
         var signedHeaders = signedHeadersText.Split(';');
-        return new SigV4Claim(scope[0], scope[1], scope[2], scope[3], scope[4], signedHeaders, signedHeadersText, signature, timestamp, signedAt, dateHeader, request.Header("x-amz-content-sha256") ?? (presigned ? UnsignedPayload : null), presigned, expires);
+        return new SigV4Claim(scope[0], scope[1], scope[2], scope[3], scope[4], signedHeaders, signedHeadersText, signature, timestamp, signedAt, dateHeader, request.Header("x-amz-content-sha256"), presigned, expires);
     }
 
     private ApiError? CheckScope(SigV4Claim claim)
@@ -273,9 +269,6 @@ public sealed class PendingSignature
     }
 
     public AccessKey Key { get; }
-
-    /// <summary>False for a presigned request with an unsigned payload: its body need not be read to verify it.</summary>
-    public bool CoversPayload => Claim.PayloadHash != SigV4Verifier.UnsignedPayload || !Claim.Presigned;
 
     internal SigV4Claim Claim { get; }
 }

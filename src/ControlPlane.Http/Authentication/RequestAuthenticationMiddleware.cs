@@ -66,8 +66,8 @@ internal sealed partial class RequestAuthenticationMiddleware(SigV4Verifier veri
             return pending.Error!;
         }
 
-        var body = pending.Value!.CoversPayload ? await RequestBody.ReadAsync(context, paths.MaxBodyBytes) : Result<byte[]>.Success([]);
-        return body.Succeeded ? verifier.Verify(pending.Value, signed, body.Value!) : body.Error!;
+        var body = await RequestBody.ReadAsync(context, paths.MaxBodyBytes);
+        return body.Succeeded ? verifier.Verify(pending.Value!, signed, body.Value!) : body.Error!;
     }
 
     /// <summary>
