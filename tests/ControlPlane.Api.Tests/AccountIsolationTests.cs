@@ -46,7 +46,7 @@ public sealed class AccountIsolationTests(SignedServiceFixture fixture) : IClass
         };
         foreach (var (noun, member, name) in byName)
         {
-            await NotFoundAsync(bravo, $"Describe{noun}", Requests.Named(member, name), "Could not find");
+            await NotFoundAsync(bravo, $"Describe{noun}", Requests.Named(member, name), null);
             var list = await bravo.InvokeAsync(noun == "Model" ? "ListModels" : $"List{noun}s", new JsonObject { ["NameContains"] = tag });
             Assert.True(list.Status == HttpStatusCode.OK, list.ToString());
             Assert.DoesNotContain(tag, list.Body.ToJsonString(), StringComparison.Ordinal);
