@@ -37,6 +37,16 @@ public sealed class AuthenticationTests(SignedServiceFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task The_REST_routes_take_a_SigV4_signature_too_with_the_query_signed()
+    {
+        using var signed = new HttpClient(new SigV4SigningHandler(TestAccessKey.Bravo.AccessKeyId, TestAccessKey.Bravo.SecretAccessKey, "eu-west-1")) { BaseAddress = fixture.Service.BaseAddress };
+
+        using var response = await signed.GetAsync("/api/models?nameContains=a-b&maxResults=5&sortOrder=Descending");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task An_unknown_API_key_is_an_UnrecognizedClientException()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/models");

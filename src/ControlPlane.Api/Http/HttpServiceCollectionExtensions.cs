@@ -22,7 +22,7 @@ internal static class HttpServiceCollectionExtensions
         services.AddControlPlaneAuthentication(configuration, provider => new AuthenticationPaths(
             OpenPaths: ["/health"],
             ApiKeyPaths: ["/api", "/swagger", "/openapi", "/hangfire"],
-            BrowserPaths: ["/swagger", "/hangfire"],
+            BrowserPaths: ["/swagger", "/openapi", "/hangfire"],
             MaxBodyBytes: provider.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.MaxRequestBodyBytes));
 
         // Kestrel's own limit sits above ours, so an oversized body reaches our reader and gets a SageMaker-shaped 400.
