@@ -40,6 +40,37 @@ public sealed class SigV4VerifierTests
     }
 
     [Fact]
+    public void A_query_string_as_botocore_sends_it_verifies_spaces_slashes_and_unicode_included()
+    {
+        var request = new Request(
+            "GET",
+            new()
+            {
+                ["host"] = "127.0.0.1:5080",
+                ["x-amz-date"] = "20150830T123600Z",
+                ["authorization"] = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sagemaker/aws4_request, SignedHeaders=host;x-amz-date, Signature=ccc220aef84d0b03c5d4ed23ea8b95e9b47cf57a2767962760b41c0dfbb1d3bd",
+            },
+            "/api/models",
+            "nameContains=a+b%2F%C3%A9~&maxResults=5&sortOrder=Descending");
+
+        Accept(Verifier(), request, string.Empty);
+    }
+
+    [Fact]
+    public void A_presigned_query_string_verifies_until_it_expires()
+    {
+        var request = new Request(
+            "GET",
+            new() { ["host"] = "127.0.0.1:5080" },
+            "/api/models",
+            "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fsagemaker%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=600&X-Amz-SignedHeaders=host&X-Amz-Signature=3bf55e4a931f73fca3e49cfae2e2c830f7e081b09ae85f77f6a459a4037ccfd4");
+        var expired = new SigV4Verifier(Ring(), new FixedClock(SignedAt.AddSeconds(601)), "sagemaker", TimeSpan.FromMinutes(15));
+
+        Accept(Verifier(), request, string.Empty);
+        Assert.StartsWith("Signature expired: 20150830T123600Z is now earlier than 20150830T123601Z", Authenticate(expired, request).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_tampered_body_is_an_InvalidSignatureException_with_AWS_text()
     {
         var error = Reject(Verifier(), Describe(), "{\"ModelName\":\"n\"}");

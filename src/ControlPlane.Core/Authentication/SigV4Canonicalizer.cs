@@ -26,7 +26,7 @@ internal static class SigV4Canonicalizer
         return builder.Append('\n').Append(signedHeadersText).Append('\n').Append(payloadHash).ToString();
     }
 
-    /// <summary>The query's parameters, decoded, re-encoded with RFC 3986's unreserved set, sorted by name then value.</summary>
+    /// <summary>The query's parameters, decoded.</summary>
     public static IEnumerable<(string Name, string Value)> Parameters(string rawQuery)
     {
         foreach (var pair in rawQuery.Split('&', StringSplitOptions.RemoveEmptyEntries))
@@ -34,10 +34,14 @@ internal static class SigV4Canonicalizer
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             var name = equals < 0 ? pair : pair[..equals];
             var value = equals < 0 ? string.Empty : pair[(equals + 1)..];
-            yield return (Uri.UnescapeDataString(name), Uri.UnescapeDataString(value));
+            yield return (Decode(name), Decode(value));
         }
     }
 
+    /// <summary>A '+' is a space, as in form encoding: botocore puts one on the wire and signs <c>%20</c>.</summary>
+    private static string Decode(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
+
+    /// <summary>The parameters re-encoded with RFC 3986's unreserved set, sorted by name then value.</summary>
     private static void AppendQuery(StringBuilder builder, string rawQuery, bool dropSignatureParameter)
     {
         if (rawQuery.Length == 0)
