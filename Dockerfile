@@ -22,7 +22,11 @@ RUN groupadd --system --gid 10001 controlplane \
 COPY artifacts/controlplane/ /app/
 WORKDIR /app
 
+# Inside a container the service must listen on 0.0.0.0 to be reachable at all; who reaches it is decided where the
+# port is published (deploy/README.md publishes it on 127.0.0.1). Run with ControlPlane__Authentication__Mode=sigv4
+# and access keys before publishing it anywhere else (README.md, "Security").
 ENV ControlPlane__DataDirectory=/data \
+    ControlPlane__Authentication__AllowAnonymousNonLoopback=true \
     DOTNET_NOLOGO=1 \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
 # The state database and artifacts live here; mount a volume to keep them.

@@ -4,6 +4,7 @@ using ControlPlane.Api.OpenApi;
 using ControlPlane.Api.Rest;
 using ControlPlane.Api.WireProtocol;
 using ControlPlane.Application;
+using ControlPlane.Http.Authentication;
 using ControlPlane.Orchestration;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -60,6 +61,7 @@ internal static class ControlPlaneHostingExtensions
     {
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<FaultBarrierMiddleware>();
+        app.UseControlPlaneAuthentication();
         if (app.Configuration[RoleKey] != "worker")
         {
             app.UseMiddleware<AwsJsonProtocolMiddleware>();
@@ -69,7 +71,14 @@ internal static class ControlPlaneHostingExtensions
             app.MapControlPlaneOpenApi();
         }
 
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions { DisplayStorageConnectionString = false });
+        // Without authentication Hangfire's default applies: the dashboard answers local requests only.
+        var dashboard = new DashboardOptions { DisplayStorageConnectionString = false };
+        if (app.Services.IsAuthenticationEnabled())
+        {
+            dashboard.Authorization = [new CallerDashboardAuthorizationFilter()];
+        }
+
+        app.UseHangfireDashboard("/hangfire", dashboard);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = DatabaseHealthCheck.WriteResponseAsync });
         return app;
     }

@@ -30,5 +30,9 @@ public sealed class ControlPlaneOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Requests whose headers together are larger are refused by the server with a 431.</summary>
+    [Range(8 * 1024, 1024 * 1024)]
+    public int MaxRequestHeadersBytes { get; set; } = 64 * 1024;
+
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "controlplane.db");
 }

@@ -92,6 +92,8 @@ public sealed class BadInputTests(ServiceFixture fixture) : IClassFixture<Servic
         twoChannels["InputDataConfig"]!.AsArray().Add(twoChannels["InputDataConfig"]![0]!.DeepClone());
         var processing = Requests.ProcessingJob(Requests.Unique("bad"));
         processing["ProcessingInputs"]![0]!["S3Input"]!["LocalPath"] = "/etc/passwd";
+        var climbing = Requests.ProcessingJob(Requests.Unique("bad"));
+        climbing["ProcessingOutputConfig"]!["Outputs"]![0]!["S3Output"]!["LocalPath"] = "/opt/ml/processing/../../../etc";
         var model = Requests.Unique("model");
         await door.InvokeAsync("CreateModel", Requests.Model(model));
         var transform = Requests.TransformJob(Requests.Unique("bad"), model);
@@ -100,7 +102,7 @@ public sealed class BadInputTests(ServiceFixture fixture) : IClassFixture<Servic
         var bothContainers = Requests.Model(Requests.Unique("bad"));
         bothContainers["Containers"] = new JsonArray(bothContainers["PrimaryContainer"]!.DeepClone());
 
-        foreach (var (operation, request) in new[] { ("CreateTrainingJob", noImage), ("CreateTrainingJob", twoChannels), ("CreateProcessingJob", processing), ("CreateTransformJob", transform), ("CreateModel", bothContainers) })
+        foreach (var (operation, request) in new[] { ("CreateTrainingJob", noImage), ("CreateTrainingJob", twoChannels), ("CreateProcessingJob", processing), ("CreateProcessingJob", climbing), ("CreateTransformJob", transform), ("CreateModel", bothContainers) })
         {
             var response = await door.InvokeAsync(operation, request);
             Assert.True(response.ErrorCode == "ValidationException", $"{operation}: {response}");
@@ -125,6 +127,28 @@ public sealed class BadInputTests(ServiceFixture fixture) : IClassFixture<Servic
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("The request body exceeds the maximum size of 4194304 bytes.", response.Message);
+    }
+
+    [Fact]
+    public async Task Headers_and_request_lines_over_the_documented_limits_are_refused_by_the_server_not_failed()
+    {
+        using var bigHeader = new HttpRequestMessage(HttpMethod.Get, "/api/models");
+        bigHeader.Headers.TryAddWithoutValidation("X-Padding", new string('a', 65 * 1024));
+        using var manyHeaders = new HttpRequestMessage(HttpMethod.Get, "/api/models");
+        for (var i = 0; i < 101; i++)
+        {
+            manyHeaders.Headers.TryAddWithoutValidation($"X-Header-{i}", "x");
+        }
+
+        using var tooLarge = await fixture.Service.Http.SendAsync(bigHeader);
+        using var tooMany = await fixture.Service.Http.SendAsync(manyHeaders);
+        using var longLine = await fixture.Service.Http.GetAsync("/api/models?nameContains=" + new string('a', 9 * 1024));
+        using var health = await fixture.Service.Http.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, tooLarge.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, tooMany.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, longLine.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
     [Fact]

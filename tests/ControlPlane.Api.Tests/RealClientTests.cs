@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using ControlPlane.Api.Tests.Infrastructure;
 
 namespace ControlPlane.Api.Tests;
@@ -11,8 +9,6 @@ namespace ControlPlane.Api.Tests;
 /// </summary>
 public sealed class RealClientTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
 {
-    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(5);
-
     [Fact]
     public Task Boto3_lifecycle_of_every_resource_type_matches_SageMaker() => RunScriptAsync("boto3_lifecycle.py");
 
@@ -25,53 +21,5 @@ public sealed class RealClientTests(ServiceFixture fixture) : IClassFixture<Serv
     [Fact]
     public Task Aws_cli_commands_create_describe_list_stop_tag_and_delete_like_SageMaker() => RunScriptAsync("aws_cli.py");
 
-    private async Task RunScriptAsync(string script)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "wire", script);
-        Assert.True(File.Exists(path), $"The wire script {path} is not in the test output folder.");
-        var url = fixture.Service.BaseAddress.ToString().TrimEnd('/');
-
-        var start = new ProcessStartInfo("python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(path)!,
-        };
-        start.ArgumentList.Add("-B");
-        start.ArgumentList.Add(path);
-        start.ArgumentList.Add(url);
-        start.Environment["PYTHONUNBUFFERED"] = "1";
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var timedOut = false;
-        using (var timeout = new CancellationTokenSource(ScriptTimeout))
-        {
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                timedOut = true;
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
-
-        var report = new StringBuilder()
-            .AppendLine($"python3 {script} {url} {(timedOut ? $"timed out after {ScriptTimeout}" : $"exited {process.ExitCode}")}")
-            .AppendLine("--- script output ---")
-            .AppendLine(await stdout)
-            .AppendLine("--- script stderr ---")
-            .AppendLine(await stderr)
-            .AppendLine("--- service output ---")
-            .AppendLine(fixture.Service.Output)
-            .ToString();
-        Assert.False(timedOut, report);
-        Assert.True(process.ExitCode == 0, report);
-    }
+    private Task RunScriptAsync(string script) => WireScripts.RunAsync(fixture.Service, script);
 }

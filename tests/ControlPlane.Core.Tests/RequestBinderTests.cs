@@ -322,6 +322,43 @@ public class RequestBinderTests
     }
 
     [Theory]
+    [InlineData("CreateTrainingJob", 512)]
+    [InlineData("CreateProcessingJob", 256)]
+    [InlineData("CreateTransformJob", 10240)]
+    [InlineData("CreateModel", 1024)]
+    public void Environment_names_and_values_are_held_to_the_service_models_pattern_and_lengths(string operation, int maxValueLength)
+    {
+        JsonObject WithEnvironment(string name, string value)
+        {
+            var request = operation switch
+            {
+                "CreateTrainingJob" => Requests.TrainingJob(),
+                "CreateProcessingJob" => Requests.ProcessingJob(),
+                "CreateTransformJob" => Requests.TransformJob(),
+                _ => Requests.Model(),
+            };
+            var environment = new JsonObject { [name] = value };
+            if (operation == "CreateModel")
+            {
+                request["PrimaryContainer"]!["Environment"] = environment;
+            }
+            else
+            {
+                request["Environment"] = environment;
+            }
+
+            return request;
+        }
+
+        Wire.Valid(operation, WithEnvironment("_OK_1", new string('v', maxValueLength)));
+        Assert.Contains("Member must have length less than or equal to", Wire.FailsValidation(Wire.Bind(operation, WithEnvironment("OK", new string('v', maxValueLength + 1)))).Message, StringComparison.Ordinal);
+        foreach (var name in new[] { "1BAD", "BAD-NAME", "BAD NAME", "BAD=X", "LD_PRELOAD\n" })
+        {
+            Assert.Contains("must satisfy regular expression pattern: ^[a-zA-Z_][a-zA-Z0-9_]", Wire.FailsValidation(Wire.Bind(operation, WithEnvironment(name, "x"))).Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("ListTrainingJobs", "MaxResults", "\"10\"")] // string for an integer
     [InlineData("ListTrainingJobs", "MaxResults", "10.5")] // fraction for an integer
     [InlineData("ListTrainingJobs", "MaxResults", "1e20")] // beyond Int32

@@ -1,5 +1,6 @@
 using ControlPlane.Api.WireProtocol;
 using ControlPlane.Application;
+using ControlPlane.Http.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -7,6 +8,9 @@ namespace ControlPlane.Api.Http;
 
 internal static class HttpServiceCollectionExtensions
 {
+    public const int MaxRequestHeaderCount = 100;
+    public const int MaxRequestLineBytes = 8 * 1024;
+
     /// <summary>What both front doors share: request context, body limits and the error shape.</summary>
     public static IServiceCollection AddHttpFrontDoors(this IServiceCollection services, IConfiguration configuration)
     {
@@ -15,12 +19,20 @@ internal static class HttpServiceCollectionExtensions
         services.AddTransient<RequestIdMiddleware>();
         services.AddTransient<AwsJsonProtocolMiddleware>();
         services.AddTransient<FaultBarrierMiddleware>();
+        services.AddControlPlaneAuthentication(configuration, provider => new AuthenticationPaths(
+            OpenPaths: ["/health"],
+            ApiKeyPaths: ["/api", "/swagger", "/openapi", "/hangfire"],
+            BrowserPaths: ["/swagger", "/openapi", "/hangfire"],
+            MaxBodyBytes: provider.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.MaxRequestBodyBytes));
 
         // Kestrel's own limit sits above ours, so an oversized body reaches our reader and gets a SageMaker-shaped 400.
+        // Headers and the request line beyond their limits are refused by Kestrel itself: 431 and 414, never a 500.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ControlPlaneOptions>>((kestrel, options) =>
         {
             kestrel.Limits.MaxRequestBodySize = (long)options.Value.MaxRequestBodyBytes * 2;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = options.Value.MaxRequestHeadersBytes;
+            kestrel.Limits.MaxRequestHeaderCount = MaxRequestHeaderCount;
+            kestrel.Limits.MaxRequestLineSize = MaxRequestLineBytes;
             kestrel.AddServerHeader = false;
         });
         return services;

@@ -52,6 +52,36 @@ internal static partial class ServiceModelOpenApi
         return app;
     }
 
+    /// <summary>
+    /// With <c>ControlPlane:Authentication:Mode=sigv4</c> the routes take an API key or Basic credentials as well as a
+    /// SigV4 signature; Swagger UI's Authorize button fills them in. The empty requirement says none is needed otherwise.
+    /// </summary>
+    private static void DescribeSecurity(OpenApiDocument document)
+    {
+        document.Components!.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+        {
+            ["ApiKey"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = "X-Api-Key",
+                Description = "The ApiKey configured for an access key (ControlPlane:Authentication:AccessKeys:N:ApiKey); required when authentication is on.",
+            },
+            ["Basic"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "basic",
+                Description = "User: an access key id; password: its secret access key; required when authentication is on.",
+            },
+        };
+        document.Security =
+        [
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] },
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Basic", document)] = [] },
+            new OpenApiSecurityRequirement(),
+        ];
+    }
+
     private static void DescribeDocument(OpenApiDocument document)
     {
         document.Info = new OpenApiInfo
@@ -66,6 +96,7 @@ internal static partial class ServiceModelOpenApi
         // Clients call the host that served the document; a server list would only repeat it (and differ per host).
         document.Servers = [];
         document.Components ??= new OpenApiComponents();
+        DescribeSecurity(document);
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         foreach (var shape in Model.Shapes.Values.Where(s => s.Type == ShapeType.Structure).OrderBy(s => s.Name, StringComparer.Ordinal))
         {

@@ -44,7 +44,7 @@ internal static class JobLogEndpoints
     private static async Task StreamAsync(HttpContext context, ResourceDescriptor descriptor, string kindSegment, string name, bool follow, string? host, CancellationToken cancellationToken)
     {
         var services = context.RequestServices;
-        var request = services.GetRequiredService<RequestContextFactory>().Create();
+        var request = services.GetRequiredService<RequestContextFactory>().Create(context);
         var store = services.GetRequiredService<ResourceStore>();
         if (await store.FindDocumentAsync(request.AccountId, descriptor.Type.Kind, name) is not { } document)
         {

@@ -93,7 +93,7 @@ internal static class RestApiEndpoints
         }
 
         var dispatcher = services.GetRequiredService<OperationDispatcher>();
-        var request = services.GetRequiredService<RequestContextFactory>().Create();
+        var request = services.GetRequiredService<RequestContextFactory>().Create(context);
         return await dispatcher.InvokeAsync(route.Operation, JsonSerializer.SerializeToElement(input), request, context.RequestAborted);
     }
 

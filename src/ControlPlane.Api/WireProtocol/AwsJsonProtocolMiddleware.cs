@@ -67,7 +67,7 @@ internal sealed class AwsJsonProtocolMiddleware(ApiResponseWriter writer, Reques
         }
 
         var dispatcher = context.RequestServices.GetRequiredService<OperationDispatcher>();
-        return await dispatcher.InvokeAsync(target[TargetPrefix.Length..], document.RootElement, contexts.Create(), context.RequestAborted);
+        return await dispatcher.InvokeAsync(target[TargetPrefix.Length..], document.RootElement, contexts.Create(context), context.RequestAborted);
     }
 
     /// <summary>An empty body is an empty request, as JS v3 and botocore send <c>{}</c> for operations without input.</summary>

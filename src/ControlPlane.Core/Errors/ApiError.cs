@@ -19,6 +19,9 @@ public sealed record ApiError(string Code, string Message, int StatusCode = 400)
     public static ApiError UnknownOperation(string message) => new(ErrorCodes.UnknownOperation, message);
 
     public static ApiError InternalFailure(string message) => new(ErrorCodes.InternalFailure, message, 500);
+
+    /// <summary>A request body above the service's limit, refused before it is parsed or authenticated.</summary>
+    public static ApiError BodyTooLarge(long maxBytes) => Validation($"The request body exceeds the maximum size of {maxBytes} bytes.");
 }
 
 public static class ErrorCodes
@@ -31,6 +34,10 @@ public static class ErrorCodes
     public const string UnknownOperation = "UnknownOperationException";
     public const string InternalFailure = "InternalFailure";
     public const string ServiceUnavailable = "ServiceUnavailable";
+    public const string MissingAuthenticationToken = "MissingAuthenticationTokenException";
+    public const string IncompleteSignature = "IncompleteSignatureException";
+    public const string InvalidSignature = "InvalidSignatureException";
+    public const string UnrecognizedClient = "UnrecognizedClientException";
 }
 
 /// <summary>A value or the API error that took its place.</summary>

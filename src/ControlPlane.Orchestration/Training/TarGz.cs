@@ -34,12 +34,13 @@ internal static class TarGz
     private static async Task<int> WriteEntriesAsync(TarWriter tar, string directory, HashSet<string> written, CancellationToken cancellationToken)
     {
         var entries = 0;
-        foreach (var path in Directory.EnumerateFileSystemEntries(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Order(StringComparer.Ordinal))
+        // Links are neither packed nor recursed into: a container could point one at a host file or directory outside
+        // its job directory (`ln -s /etc model/etc`), which the control plane, packing on the host, would follow.
+        var everythingButLinks = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (var path in Directory.EnumerateFileSystemEntries(directory, "*", everythingButLinks).Order(StringComparer.Ordinal))
         {
-            var info = new FileInfo(path);
-            // Links are not followed: a container could point one at a host file outside its job directory.
             var name = Path.GetRelativePath(directory, path).Replace('\\', '/');
-            if (info.LinkTarget is not null || !written.Add(name))
+            if (!written.Add(name))
             {
                 continue;
             }

@@ -147,6 +147,7 @@ public sealed class DataStagerTests : IAsyncLifetime, IDisposable
         await File.WriteAllTextAsync(Path.Combine(output, ".hidden"), "h");
         await File.WriteAllTextAsync(Path.Combine(output, "logs", "epoch-1", "loss.txt"), "0.1");
         File.CreateSymbolicLink(Path.Combine(output, "link-to-passwd"), "/etc/passwd");
+        Directory.CreateSymbolicLink(Path.Combine(output, "link-to-etc"), "/etc");
 
         var uploaded = await _stager.UploadDirectoryAsync(output, At("jobs/j1/output"), CancellationToken.None);
         var restored = await StageAsync("s3://stage-bucket/jobs/j1/output/", S3DataType.S3Prefix);

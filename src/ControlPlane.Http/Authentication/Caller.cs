@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.Http;
+
+namespace ControlPlane.Http.Authentication;
+
+/// <summary>Who an authenticated request comes from: the access key and the account whose resources it acts on.</summary>
+public sealed record Caller(string AccessKeyId, string AccountId);
+
+public static class CallerHttpContextExtensions
+{
+    /// <summary>The authenticated caller; null when authentication is off (<c>Mode=none</c>) or the path is open.</summary>
+    public static Caller? Caller(this HttpContext context) => context.Features.Get<Caller>();
+}
