@@ -101,10 +101,12 @@ public sealed class TrainProgramTests : IDisposable
     [InlineData("""{"train":{"ContentType":"application/x-parquet"}}""", "ClientError: Channel 'train': content type 'application/x-parquet' is not supported; use one of text/csv, text/libsvm, application/x-recordio-protobuf.")]
     [InlineData("""{"validation":{"ContentType":"text/csv"}}""", "ClientError: The 'train' channel is required.")]
     [InlineData("""{"train":{"ContentType":"text/csv"},"extra":{}}""", "ClientError: Channel 'extra' is not supported; the channels are train, validation, test.")]
+    [InlineData("""{"train":{"ContentType":"text/csv"},"test":{"ContentType":"text/csv"}}""", "ClientError: XGBoost has no 'test' channel; its channels are train and validation.")]
     public async Task Channels_the_algorithm_cannot_read_are_ClientErrors(string inputDataConfig, string failure)
     {
         Configure("""{"num_round":"5"}""", inputDataConfig, "1,2\n");
         _root.File("opt/ml/input/data/validation/v.csv", "1,2\n");
+        _root.File("opt/ml/input/data/test/t.csv", "1,2\n");
 
         var (exitCode, _) = await RunAsync("xgboost");
 

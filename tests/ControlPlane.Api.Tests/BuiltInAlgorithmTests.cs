@@ -87,7 +87,7 @@ public abstract class BuiltInAlgorithmTests : IAsyncLifetime
         Assert.Equal("ClientError: Hyperparameter 'eta' must be in [0, 1], got '7'.", job["FailureReason"]!.GetValue<string>());
     }
 
-    [Fact(Skip = "Linear Learner's training lands from another branch (LinearLearnerAlgorithm in ControlPlane.Algorithms/LinearLearner); remove this Skip when it is merged.")]
+    [Fact]
     public async Task A_linear_learner_job_completes_with_validation_metrics_and_its_model_serves_json()
     {
         var name = Requests.Unique("ll");

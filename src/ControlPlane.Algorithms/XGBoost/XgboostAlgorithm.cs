@@ -21,6 +21,11 @@ internal sealed class XgboostAlgorithm : IBuiltInAlgorithm
     public void Train(TrainingRun run)
     {
         var settings = XgboostSettings.Parse(run.Hyperparameters);
+        if (run.Data.Test is not null)
+        {
+            throw new AlgorithmException("XGBoost has no 'test' channel; its channels are train and validation.");
+        }
+
         var stopwatch = Stopwatch.StartNew();
         var train = LoadedMatrix.Read(run.Data.Train, run.Data.FeatureCount, run.Data.HasWeights, "train", run.Cancellation);
         var validation = run.Data.Validation is { } v ? LoadedMatrix.Read(v, run.Data.FeatureCount, run.Data.HasWeights, "validation", run.Cancellation) : null;

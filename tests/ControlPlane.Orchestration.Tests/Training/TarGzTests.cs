@@ -30,7 +30,7 @@ public sealed class TarGzTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(model, "inner-link"), Path.Combine(model, "weights.bin"));
 
         var archive = Path.Combine(_sandbox, "model.tar.gz");
-        await TarGz.PackAsync(model, archive, CancellationToken.None);
+        await TarGz.PackAsync([model], archive, CancellationToken.None);
 
         var entries = await ReadEntriesAsync(archive);
         Assert.Equal(["nested", "nested/config.json", "weights.bin"], entries.Select(e => e.Name).Order(StringComparer.Ordinal));
@@ -47,7 +47,7 @@ public sealed class TarGzTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(model, ".hidden"), "y");
 
         var archive = Path.Combine(_sandbox, "model.tar.gz");
-        await TarGz.PackAsync(model, archive, CancellationToken.None);
+        await TarGz.PackAsync([model], archive, CancellationToken.None);
 
         var names = (await ReadEntriesAsync(archive)).Select(e => e.Name).ToList();
         Assert.Equal([".hidden", "a", "a/b", "a/b/..dots"], names.Order(StringComparer.Ordinal));
