@@ -203,8 +203,9 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
 
         var started = await _jobs.WaitForAsync(name, job => job["TrainingStartTime"] is not null, TimeSpan.FromSeconds(60));
 
-        // Hangfire polls every 100 ms here (its SQLite storage defaults to 15 s); the latency itself is measured in bench/.
-        Assert.InRange(started["TrainingStartTime"]!.GetValue<double>() - started["CreationTime"]!.GetValue<double>(), 0, 5.0);
+        // The job starts at once in the creating process (Hangfire's SQLite storage would poll every 15 s by default); the
+        // latency itself is measured in bench/. The bound leaves room for a heavily loaded shared machine.
+        Assert.InRange(started["TrainingStartTime"]!.GetValue<double>() - started["CreationTime"]!.GetValue<double>(), 0, 10.0);
     }
 
     [Fact]
@@ -267,7 +268,8 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
     public async Task Two_instances_run_one_container_per_host_and_ShardedByS3Key_splits_the_objects_between_them()
     {
         var name = Requests.Unique("multi");
-        var request = Job(name, HostsResolveEachOther ? new JsonObject { ["epochs"] = "1", ["resolve_hosts"] = "yes" } : new JsonObject { ["epochs"] = "1" });
+        // A host whose program has exited leaves the network: the hosts stay up a while so each can find the other.
+        var request = Job(name, HostsResolveEachOther ? new JsonObject { ["epochs"] = "1", ["sleep"] = "15", ["resolve_hosts"] = "yes" } : new JsonObject { ["epochs"] = "1" });
         request["ResourceConfig"]!["InstanceCount"] = 2;
         request["InputDataConfig"]![0]!["DataSource"]!["S3DataSource"]!["S3DataDistributionType"] = "ShardedByS3Key";
 
