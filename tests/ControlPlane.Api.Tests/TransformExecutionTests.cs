@@ -96,6 +96,27 @@ public abstract class TransformExecutionTests(TransformFixture fixture)
     }
 
     [Fact]
+    public async Task A_bring_your_own_serving_image_answers_each_record_sent_one_at_a_time_in_order()
+    {
+        var prefix = Requests.Unique("byo");
+        var rows = Enumerable.Range(0, 40).Select(i => $"row{i},{i}").ToList();
+        Jobs.Seed($"bucket/{prefix}/rows.csv", string.Concat(rows.Select(row => row + "\n")));
+        var name = Requests.Unique("byo");
+        var request = fixture.Job(name, $"s3://bucket/{prefix}/", $"s3://bucket/out-{name}/");
+        request["ModelName"] = TransformFixture.EchoModelName;
+        request["BatchStrategy"] = "SingleRecord";
+        request["MaxConcurrentTransforms"] = 4;
+
+        await Jobs.Wire.InvokeAsync("CreateTransformJob", request);
+        var job = await Jobs.WaitForEndAsync(name, JobKind.Transform);
+
+        Assert.True(job["TransformJobStatus"]!.GetValue<string>() == "Completed", job.ToJsonString() + await LogAsync(name));
+        var echoed = File.ReadAllText(Jobs.StorePath($"bucket/out-{name}/rows.csv.out")).TrimEnd('\n').Split('\n')
+            .Select(line => JsonNode.Parse(line)!["body"]!.GetValue<string>().TrimEnd('\n'));
+        Assert.Equal(rows, echoed);
+    }
+
+    [Fact]
     public async Task A_gzip_compressed_object_is_decompressed_before_it_is_split()
     {
         var values = TransformFixture.Rows(100, seed: 21);
@@ -203,11 +224,16 @@ public abstract class TransformFixture : IAsyncLifetime
 
     public const string LinearLearnerModelName = "ll-scorer";
 
+    /// <summary>A bring-your-own serving image (deploy/test-images/scripted-server) that echoes each request as JSON.</summary>
+    public const string EchoModelName = "byo-echo";
+
     public JobTestService Jobs { get; private set; } = null!;
 
     protected abstract string XgboostImage { get; }
 
     protected abstract string LinearLearnerImage { get; }
+
+    protected abstract string EchoImage { get; }
 
     protected abstract Task<string[]> RuntimeArgumentsAsync();
 
@@ -218,6 +244,12 @@ public abstract class TransformFixture : IAsyncLifetime
         await Task.WhenAll(
             TrainAndRegisterAsync(ModelName, XgboostImage, new JsonObject { ["num_round"] = "20", ["objective"] = "binary:logistic", ["max_depth"] = "3" }),
             TrainAndRegisterAsync(LinearLearnerModelName, LinearLearnerImage, new JsonObject { ["predictor_type"] = "binary_classifier", ["epochs"] = "5", ["mini_batch_size"] = "100" }));
+        await Jobs.Wire.InvokeAsync("CreateModel", new JsonObject
+        {
+            ["ModelName"] = EchoModelName,
+            ["ExecutionRoleArn"] = Requests.Role,
+            ["PrimaryContainer"] = new JsonObject { ["Image"] = EchoImage },
+        });
     }
 
     private async Task TrainAndRegisterAsync(string modelName, string image, JsonObject hyperparameters)
@@ -271,7 +303,13 @@ public sealed class ProcessTransformFixture : TransformFixture
 
     protected override string LinearLearnerImage => "linear-learner:1";
 
-    protected override Task<string[]> RuntimeArgumentsAsync() => Task.FromResult<string[]>(["--ControlPlane:Containers:Runtime", "process"]);
+    protected override string EchoImage => "local/scripted-server:1";
+
+    protected override Task<string[]> RuntimeArgumentsAsync() => Task.FromResult<string[]>(
+    [
+        "--ControlPlane:Containers:Runtime", "process",
+        $"--ControlPlane:Containers:ProcessImages:{EchoImage}=/usr/bin/python3 -u {Path.Combine(HostingService.ServerDirectory, "scripted_server.py")}",
+    ]);
 }
 
 public sealed class DockerTransformFixture : TransformFixture
@@ -280,9 +318,11 @@ public sealed class DockerTransformFixture : TransformFixture
 
     protected override string LinearLearnerImage => "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1";
 
+    protected override string EchoImage => DockerHostingFixture.Image;
+
     protected override async Task<string[]> RuntimeArgumentsAsync()
     {
-        await TestImages.EnsureAlgorithmsAsync();
+        await Task.WhenAll(TestImages.EnsureAlgorithmsAsync(), DockerHostingFixture.Published.Value);
         return ["--ControlPlane:Containers:Runtime", "docker", "--ControlPlane:BuiltInAlgorithms:Image", TestImages.Algorithms];
     }
 }

@@ -20,7 +20,8 @@ public sealed class ContainerRuntimeOptionsTests
         Assert.Equal(new Uri("unix:///var/run/docker.sock"), options.DockerEndpoint);
         Assert.Equal(TimeSpan.FromSeconds(2), options.DockerPingTimeout);
         Assert.Empty(options.Registries);
-        Assert.Empty(options.ProcessImages);
+        // The one stand-in every service has: the built-in algorithms program shipped beside it.
+        Assert.Equal([new Orchestration.BuiltInAlgorithms.BuiltInAlgorithmOptions().Image], options.ProcessImages.Keys);
     }
 
     [Fact]
