@@ -6,7 +6,7 @@ request, response and nested shapes with their documentation, the enum constants
 the System.Text.Json source-generation context; from botocore's paginators-1.json and waiters-2.json it writes a
 paginator per List operation and the waiters the client offers. Run it again after trimming the model anew:
 
-    python3 tools/generate-client.py ../shared/reference/service-models [--check]
+    python3 tools/generate-client.py tools/service-models [--check]   (botocore's paginators-1 and waiters-2 files)
 
 With --check it writes nothing and exits 1 when the committed files differ from what it would write (a test runs this).
 """

@@ -5,8 +5,8 @@ namespace ControlPlane.Client.Tests;
 
 /// <summary>
 /// The waiters against jobs that really run (the scripted trainer and processor on the Process runtime): success,
-/// a failure state, and timeouts by attempts and by time; endpoints and transform jobs as far as this branch takes
-/// them (Creating, deleted, unknown).
+/// a failure state, and timeouts by attempts and by time; endpoints and transform jobs kept starting by a model whose
+/// server does not answer its ping yet, deleted, unknown.
 /// </summary>
 public sealed class WaiterTests(JobRunningService fixture) : IClassFixture<JobRunningService>
 {
@@ -146,14 +146,27 @@ public sealed class WaiterTests(JobRunningService fixture) : IClassFixture<JobRu
     public async Task EndpointInService_and_EndpointDeleted_time_out_on_an_endpoint_that_stays_Creating()
     {
         using var client = fixture.Client();
-        var (_, _, endpoint) = await Shapes.EndpointAsync(client);
+        var (model, config, endpoint) = (await SlowModelAsync(client), Shapes.Unique("config"), Shapes.Unique("endpoint"));
+        await client.CreateEndpointConfigAsync(new CreateEndpointConfigInput
+        {
+            EndpointConfigName = config,
+            ProductionVariants = [new ProductionVariant { VariantName = "AllTraffic", ModelName = model, InitialInstanceCount = 1, InstanceType = "ml.m5.large" }],
+        });
+        await client.CreateEndpointAsync(new CreateEndpointInput { EndpointName = endpoint, EndpointConfigName = config });
         var options = new WaiterOptions { Delay = TimeSpan.FromMilliseconds(100), MaxAttempts = 3 };
 
-        var inService = await Assert.ThrowsAsync<WaiterTimeoutException>(() => client.Waiters.WaitUntilEndpointInServiceAsync(new DescribeEndpointInput { EndpointName = endpoint }, options));
-        var deleted = await Assert.ThrowsAsync<WaiterTimeoutException>(() => client.Waiters.WaitUntilEndpointDeletedAsync(new DescribeEndpointInput { EndpointName = endpoint }, options));
+        try
+        {
+            var inService = await Assert.ThrowsAsync<WaiterTimeoutException>(() => client.Waiters.WaitUntilEndpointInServiceAsync(new DescribeEndpointInput { EndpointName = endpoint }, options));
+            var deleted = await Assert.ThrowsAsync<WaiterTimeoutException>(() => client.Waiters.WaitUntilEndpointDeletedAsync(new DescribeEndpointInput { EndpointName = endpoint }, options));
 
-        Assert.Equal((3, 3), (inService.Attempts, deleted.Attempts));
-        Assert.Equal(EndpointStatus.Creating, Assert.IsType<DescribeEndpointOutput>(inService.LastResponse).EndpointStatus);
+            Assert.Equal((3, 3), (inService.Attempts, deleted.Attempts));
+            Assert.Equal(EndpointStatus.Creating, Assert.IsType<DescribeEndpointOutput>(inService.LastResponse).EndpointStatus);
+        }
+        finally
+        {
+            await client.DeleteEndpointAsync(new DeleteEndpointInput { EndpointName = endpoint });
+        }
     }
 
     [Fact]
@@ -171,14 +184,33 @@ public sealed class WaiterTests(JobRunningService fixture) : IClassFixture<JobRu
     public async Task TransformJobCompletedOrStopped_times_out_on_a_job_that_stays_InProgress()
     {
         using var client = fixture.Client();
-        var (model, name) = (Shapes.Unique("model"), Shapes.Unique("transform"));
-        await client.CreateModelAsync(Shapes.Model(model));
+        var (model, name) = (await SlowModelAsync(client), Shapes.Unique("transform"));
         await client.CreateTransformJobAsync(Shapes.TransformJob(name, model));
 
-        var error = await Assert.ThrowsAsync<WaiterTimeoutException>(() =>
-            client.Waiters.WaitUntilTransformJobCompletedOrStoppedAsync(new DescribeTransformJobRequest { TransformJobName = name }, new WaiterOptions { Delay = TimeSpan.FromMilliseconds(100), MaxAttempts = 2 }));
+        try
+        {
+            var error = await Assert.ThrowsAsync<WaiterTimeoutException>(() =>
+                client.Waiters.WaitUntilTransformJobCompletedOrStoppedAsync(new DescribeTransformJobRequest { TransformJobName = name }, new WaiterOptions { Delay = TimeSpan.FromMilliseconds(100), MaxAttempts = 2 }));
 
-        Assert.Equal(2, error.Attempts);
+            Assert.Equal(2, error.Attempts);
+        }
+        finally
+        {
+            await client.StopTransformJobAsync(new StopTransformJobRequest { TransformJobName = name });
+        }
+    }
+
+    /// <summary>A model whose server does not answer /ping for ten minutes: its endpoints and transform jobs stay starting.</summary>
+    private static async Task<string> SlowModelAsync(SageMakerClient client)
+    {
+        var model = Shapes.Unique("slow");
+        await client.CreateModelAsync(new CreateModelInput
+        {
+            ModelName = model,
+            ExecutionRoleArn = Shapes.Model(model).ExecutionRoleArn,
+            PrimaryContainer = new ContainerDefinition { Image = JobRunningService.ServerImage, Environment = new() { ["SCRIPTED_STARTUP_DELAY"] = "600" } },
+        });
+        return model;
     }
 
     private static async Task<string> StartTrainingAsync(SageMakerClient client, Dictionary<string, string> hyperParameters)

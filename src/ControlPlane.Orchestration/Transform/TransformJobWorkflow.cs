@@ -110,6 +110,9 @@ internal sealed partial class TransformJobWorkflow(
             {
                 await deployer.RemoveAsync(variant, instances, hosting.Value.StopGracePeriod, () => SaveInstancesAsync(job, variant));
             }
+
+            // Containers recorded while a stop interrupted their start-up are not among the instances: remove them too.
+            await RemoveLeftoversAsync(job);
         }
 
         await FinishAsync(job, status, reason, cancellationToken);
@@ -305,7 +308,10 @@ internal sealed partial class TransformJobWorkflow(
 
             var variant = new VariantRecord { Name = VariantName, Image = "", Environment = [], ModelDirectory = "", Instances = records };
             await deployer.RemoveAsync(variant, leftovers, TimeSpan.Zero, () => SaveInstancesAsync(job, variant));
-            LogLeftoversRemoved(logger, job.Name, leftovers.Count);
+            if (leftovers.Count > 0)
+            {
+                LogLeftoversRemoved(logger, job.Name, leftovers.Count);
+            }
         }
 
         EndpointDeployer.TryDeleteDirectory(Path.Combine(job.Root, "scratch"));
@@ -339,7 +345,7 @@ internal sealed partial class TransformJobWorkflow(
     [LoggerMessage(Level = LogLevel.Information, Message = "Transform job {Name} ended {Status}")]
     private static partial void LogFinished(ILogger logger, string name, string status);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Transform job {Name} starts over: removed {Count} containers of its earlier run")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Transform job {Name}: removed {Count} containers left by an interrupted start or an earlier run")]
     private static partial void LogLeftoversRemoved(ILogger logger, string name, int count);
 
     /// <summary>The job's log: container output and progress lines, appended as they come, readable while written.</summary>

@@ -42,6 +42,9 @@ public sealed class JobRunningService : IAsyncLifetime
     public const string TrainerImage = "local/scripted-trainer:1";
     public const string ProcessorImage = "local/scripted-processor:1";
 
+    /// <summary>A serving image (deploy/test-images/scripted-server) whose model Environment can delay its /ping.</summary>
+    public const string ServerImage = "local/scripted-server:1";
+
     public ServiceProcess Service { get; private set; } = null!;
 
     public SageMakerClient Client(Action<ControlPlaneClientOptions>? configure = null) => Clients.For(Service.BaseAddress, configure);
@@ -53,6 +56,7 @@ public sealed class JobRunningService : IAsyncLifetime
             "--ControlPlane:Containers:Runtime", "process",
             $"--ControlPlane:Containers:ProcessImages:{TrainerImage}=/usr/bin/python3 {Path.Combine(images, "scripted-trainer", "scripted_trainer.py")}",
             $"--ControlPlane:Containers:ProcessImages:{ProcessorImage}=/usr/bin/python3 {Path.Combine(images, "scripted-processor", "scripted_processor.py")}",
+            $"--ControlPlane:Containers:ProcessImages:{ServerImage}=/usr/bin/python3 -u {Path.Combine(images, "scripted-server", "scripted_server.py")}",
             "--ControlPlane:Orchestration:StopGracePeriod", "00:00:05");
         await Service.WaitForOutputAsync("all the dispatchers started", TimeSpan.FromSeconds(60));
         var train = Path.Combine(Service.DataDirectory, "s3", "bucket", "train");
