@@ -25,18 +25,8 @@ public static class OrchestrationServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddControlPlaneOrchestration(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<OrchestrationOptions>()
-            .Bind(configuration.GetSection(OrchestrationOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        var orchestration = configuration.GetSection(OrchestrationOptions.SectionName).Get<OrchestrationOptions>() ?? new OrchestrationOptions();
-
-        services.AddOptions<HostingOptions>()
-            .Bind(configuration.GetSection(HostingOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        var hosting = configuration.GetSection(HostingOptions.SectionName).Get<HostingOptions>() ?? new HostingOptions();
-
+        var orchestration = services.AddValidatedOptions<OrchestrationOptions>(configuration, OrchestrationOptions.SectionName);
+        var hosting = services.AddValidatedOptions<HostingOptions>(configuration, HostingOptions.SectionName);
         services.AddOptions<BuiltInAlgorithmOptions>().Bind(configuration.GetSection(BuiltInAlgorithmOptions.SectionName));
         services.AddObjectStore(configuration);
         services.AddContainerRuntime(configuration);
@@ -66,6 +56,7 @@ public static class OrchestrationServiceCollectionExtensions
                 server.Queues = ["jobs", "default"];
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
+            services.AddSingleton<RecoveryLauncher>();
             services.AddHostedService<JobRecovery>();
             // Each endpoint's supervisor holds a worker for the endpoint's lifetime, so endpoints get workers of their own.
             services.AddHangfireServer(server =>
@@ -83,6 +74,7 @@ public static class OrchestrationServiceCollectionExtensions
         services.AddSingleton<ContainerJobSupervisor>();
         services.AddSingleton<PipeChannelFeeder>();
         services.AddSingleton<ImmediateJobStarts>();
+        services.AddSingleton<JobEntry>();
         services.AddTransient<TrainingJobWorkflow>();
         services.AddTransient<ProcessingJobWorkflow>();
         services.AddTransient<TransformJobWorkflow>();
@@ -92,5 +84,17 @@ public static class OrchestrationServiceCollectionExtensions
         services.AddTransient<EndpointWorkflow>();
         services.AddSingleton<IJobLauncher, HangfireJobLauncher>();
         return services;
+    }
+
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> to its section, validated at start-up, and returns the values configured now
+    /// for what is set up before the service provider exists (Hangfire's servers).
+    /// </summary>
+    private static TOptions AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string sectionName)
+        where TOptions : class, new()
+    {
+        var section = configuration.GetSection(sectionName);
+        services.AddOptions<TOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        return section.Get<TOptions>() ?? new TOptions();
     }
 }

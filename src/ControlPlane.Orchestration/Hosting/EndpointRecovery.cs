@@ -1,9 +1,8 @@
-using ControlPlane.Application.Operations;
 using ControlPlane.Application.Persistence;
 using ControlPlane.Core.Lifecycle;
 using ControlPlane.Core.Resources;
+using ControlPlane.Orchestration.Jobs;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -13,16 +12,23 @@ namespace ControlPlane.Orchestration.Hosting;
 /// After a restart every endpoint that has (or is getting) containers gets its supervisor again, which re-attaches to
 /// them; so does the workspace of an endpoint deleted while no supervisor ran, which then removes what is left.
 /// </summary>
-internal sealed partial class EndpointRecovery(IServiceScopeFactory scopes, IJobLauncher launcher, HostingWorkspace workspace, ILogger<EndpointRecovery> logger) : BackgroundService
+internal sealed partial class EndpointRecovery(RecoveryLauncher recovery, HostingWorkspace workspace, ILogger<EndpointRecovery> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        var count = await recovery.RelaunchAsync(FindSupervisedAsync, stoppingToken);
+        if (count > 0)
+        {
+            LogRecovered(logger, count);
+        }
+    }
+
+    private async Task<IReadOnlyCollection<RecoveredResource>> FindSupervisedAsync(ControlPlaneDbContext db, CancellationToken cancellationToken)
+    {
         var endpoints = await db.Resources.AsNoTracking()
             .Where(r => r.Kind == ResourceKind.Endpoint)
             .Select(r => new { r.AccountId, r.Name, r.Status })
-            .ToListAsync(stoppingToken);
+            .ToListAsync(cancellationToken);
         var supervised = endpoints
             .Where(e => e.Status is EndpointStatus.Creating or EndpointStatus.InService or EndpointStatus.Updating)
             .Select(e => (e.AccountId, e.Name))
@@ -38,15 +44,7 @@ internal sealed partial class EndpointRecovery(IServiceScopeFactory scopes, IJob
             }
         }
 
-        foreach (var (accountId, name) in supervised)
-        {
-            await launcher.LaunchAsync(ResourceKind.Endpoint, accountId, name, stoppingToken);
-        }
-
-        if (supervised.Count > 0)
-        {
-            LogRecovered(logger, supervised.Count);
-        }
+        return [.. supervised.Select(e => new RecoveredResource(ResourceKind.Endpoint, e.AccountId, e.Name))];
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Supervising {Count} endpoints again after start-up")]

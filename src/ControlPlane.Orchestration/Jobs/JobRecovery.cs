@@ -1,4 +1,3 @@
-using ControlPlane.Application.Operations;
 using ControlPlane.Application.Persistence;
 using ControlPlane.Core.Lifecycle;
 using ControlPlane.Core.Resources;
@@ -16,28 +15,24 @@ namespace ControlPlane.Orchestration.Jobs;
 /// afresh, or ends it Stopped when a stop was requested. A distributed lock keeps it from running twice.
 /// The container runtime is chosen here too, at start-up, so that the first job does not wait for it.
 /// </summary>
-internal sealed partial class JobRecovery(IServiceScopeFactory scopes, IJobLauncher launcher, IServiceProvider services, ILogger<JobRecovery> logger) : BackgroundService
+internal sealed partial class JobRecovery(RecoveryLauncher recovery, IServiceProvider services, ILogger<JobRecovery> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         services.GetRequiredService<IContainerRuntime>();
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
-        var active = await db.Resources.AsNoTracking()
-            .Where(r => (r.Kind == ResourceKind.TrainingJob || r.Kind == ResourceKind.ProcessingJob || r.Kind == ResourceKind.TransformJob) && (r.Status == JobStatus.InProgress || r.Status == JobStatus.Stopping))
-            .Select(r => new { r.Kind, r.AccountId, r.Name })
-            .ToListAsync(stoppingToken);
-        foreach (var job in active)
+        var count = await recovery.RelaunchAsync(FindUnfinishedAsync, stoppingToken);
+        if (count > 0)
         {
-            await launcher.LaunchAsync(job.Kind, job.AccountId, job.Name, stoppingToken);
-        }
-
-        if (active.Count > 0)
-        {
-            LogRecovered(logger, active.Count);
+            LogRecovered(logger, count);
         }
     }
+
+    private static async Task<IReadOnlyCollection<RecoveredResource>> FindUnfinishedAsync(ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        await db.Resources.AsNoTracking()
+            .Where(r => (r.Kind == ResourceKind.TrainingJob || r.Kind == ResourceKind.ProcessingJob || r.Kind == ResourceKind.TransformJob) && (r.Status == JobStatus.InProgress || r.Status == JobStatus.Stopping))
+            .Select(r => new RecoveredResource(r.Kind, r.AccountId, r.Name))
+            .ToListAsync(cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queued {Count} unfinished training, processing and transform jobs again after start-up")]
     private static partial void LogRecovered(ILogger logger, int count);

@@ -30,7 +30,7 @@ internal sealed partial class ProcessingJobWorkflow(
     JobDocuments documents,
     IContainerRuntime runtime,
     ContainerJobSupervisor supervisor,
-    ImmediateJobStarts immediate,
+    JobEntry entry,
     DataStager stager,
     IObjectStore store,
     JobWorkspace workspace,
@@ -43,6 +43,7 @@ internal sealed partial class ProcessingJobWorkflow(
     private const int ReasonLength = 1024;
 
     private static readonly ResourceDescriptor Descriptor = ResourceCatalog.ProcessingJob;
+    private static readonly JobKind Kind = new(Descriptor, StatusMember, "processing-job");
 
     /// <summary>
     /// The Hangfire entry point; it returns at once for a job this process already runs (<see cref="ImmediateJobStarts"/>).
@@ -50,27 +51,22 @@ internal sealed partial class ProcessingJobWorkflow(
     /// </summary>
     [AutomaticRetry(Attempts = 0)]
     [Queue("jobs")]
-    public async Task RunAsync(string accountId, string name, CancellationToken cancellationToken)
-    {
-        if (!immediate.IsClaimed(LockName(accountId, name)))
-        {
-            await RunNowAsync(accountId, name, cancellationToken);
-        }
-    }
+    public Task RunAsync(string accountId, string name, CancellationToken cancellationToken) =>
+        entry.RunQueuedAsync(LockName(accountId, name), () => RunNowAsync(accountId, name, cancellationToken));
 
     /// <summary>The job's lock, also its key among the jobs <see cref="ImmediateJobStarts"/> runs.</summary>
-    public static string LockName(string accountId, string name) => $"processing-job:{accountId}:{name}";
+    public static string LockName(string accountId, string name) => Kind.LockName(accountId, name);
 
-    /// <summary>Runs the job here, unless another worker holds its lock.</summary>
+    /// <summary>Runs the job here, unless another worker holds its lock or it has ended.</summary>
     public Task RunNowAsync(string accountId, string name, CancellationToken cancellationToken) =>
-        supervisor.RunExclusiveAsync(LockName(accountId, name), () => RunGuardedAsync(accountId, name, cancellationToken));
+        entry.RunExclusiveAsync(Kind, accountId, name, document => RunGuardedAsync(accountId, name, document, cancellationToken), cancellationToken);
 
     /// <summary>An unforeseen error (the container runtime failing, say) fails the job instead of leaving it InProgress.</summary>
-    private async Task RunGuardedAsync(string accountId, string name, CancellationToken cancellationToken)
+    private async Task RunGuardedAsync(string accountId, string name, JsonObject document, CancellationToken cancellationToken)
     {
         try
         {
-            await RunLockedAsync(accountId, name, cancellationToken);
+            await RunLockedAsync(accountId, name, document, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -81,14 +77,8 @@ internal sealed partial class ProcessingJobWorkflow(
         }
     }
 
-    private async Task RunLockedAsync(string accountId, string name, CancellationToken cancellationToken)
+    private async Task RunLockedAsync(string accountId, string name, JsonObject document, CancellationToken cancellationToken)
     {
-        var document = await documents.ReadAsync(Descriptor, accountId, name, cancellationToken);
-        if (document is null || JobStatus.IsTerminal(document.GetString(StatusMember)!))
-        {
-            return;
-        }
-
         var instanceCount = document.GetObject("ProcessingResources")?.GetObject("ClusterConfig")?.GetInt("InstanceCount") ?? 1;
         var job = new JobContext(accountId, name, workspace.Root(KindSegment, accountId, name), JobWorkspace.Hosts(instanceCount));
         var idPaths = job.Hosts.Select(job.ContainerIdPath).ToList();

@@ -27,7 +27,7 @@ internal sealed partial class TrainingJobWorkflow(
     JobDocuments documents,
     IContainerRuntime runtime,
     ContainerJobSupervisor supervisor,
-    ImmediateJobStarts immediate,
+    JobEntry entry,
     DataStager stager,
     PipeChannelFeeder pipes,
     IObjectStore store,
@@ -40,6 +40,7 @@ internal sealed partial class TrainingJobWorkflow(
     private const int FailureReasonLength = 1024;
 
     private static readonly ResourceDescriptor Descriptor = ResourceCatalog.TrainingJob;
+    private static readonly JobKind Kind = new(Descriptor, "TrainingJobStatus", "training-job");
 
     /// <summary>
     /// The Hangfire entry point; it returns at once for a job this process already runs (<see cref="ImmediateJobStarts"/>).
@@ -47,29 +48,18 @@ internal sealed partial class TrainingJobWorkflow(
     /// </summary>
     [AutomaticRetry(Attempts = 0)]
     [Queue("jobs")]
-    public async Task RunAsync(string accountId, string name, CancellationToken cancellationToken)
-    {
-        if (!immediate.IsClaimed(LockName(accountId, name)))
-        {
-            await RunNowAsync(accountId, name, cancellationToken);
-        }
-    }
+    public Task RunAsync(string accountId, string name, CancellationToken cancellationToken) =>
+        entry.RunQueuedAsync(LockName(accountId, name), () => RunNowAsync(accountId, name, cancellationToken));
 
     /// <summary>The job's lock, also its key among the jobs <see cref="ImmediateJobStarts"/> runs.</summary>
-    public static string LockName(string accountId, string name) => $"training-job:{accountId}:{name}";
+    public static string LockName(string accountId, string name) => Kind.LockName(accountId, name);
 
-    /// <summary>Runs the job here, unless another worker holds its lock.</summary>
+    /// <summary>Runs the job here, unless another worker holds its lock or it has ended.</summary>
     public Task RunNowAsync(string accountId, string name, CancellationToken cancellationToken) =>
-        supervisor.RunExclusiveAsync(LockName(accountId, name), () => RunLockedAsync(accountId, name, cancellationToken));
+        entry.RunExclusiveAsync(Kind, accountId, name, document => RunLockedAsync(accountId, name, document, cancellationToken), cancellationToken);
 
-    private async Task RunLockedAsync(string accountId, string name, CancellationToken cancellationToken)
+    private async Task RunLockedAsync(string accountId, string name, JsonObject document, CancellationToken cancellationToken)
     {
-        var document = await documents.ReadAsync(Descriptor, accountId, name, cancellationToken);
-        if (document is null || JobStatus.IsTerminal(document.GetString("TrainingJobStatus")!))
-        {
-            return;
-        }
-
         var job = new JobContext(accountId, name, workspace.Root(KindSegment, accountId, name), JobWorkspace.Hosts(document.GetObject("ResourceConfig")?.GetInt("InstanceCount") ?? 1));
         while (true)
         {

@@ -27,7 +27,7 @@ namespace ControlPlane.Orchestration.Transform;
 /// </summary>
 internal sealed partial class TransformJobWorkflow(
     JobDocuments documents,
-    ContainerJobSupervisor supervisor,
+    JobEntry entry,
     EndpointDeployer deployer,
     DataStager stager,
     IObjectStore store,
@@ -42,6 +42,7 @@ internal sealed partial class TransformJobWorkflow(
     private const string VariantName = "model";
     private const int ReasonLength = 1024;
     private static readonly ResourceDescriptor Descriptor = ResourceCatalog.TransformJob;
+    private static readonly JobKind Kind = new(Descriptor, StatusMember, "transform-job");
     private static readonly HttpClient Http = new(new SocketsHttpHandler
     {
         UseProxy = false,
@@ -52,20 +53,17 @@ internal sealed partial class TransformJobWorkflow(
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    /// <summary>The Hangfire entry point. Hangfire never retries a transform job; a restart runs it again from the start.</summary>
+    /// <summary>
+    /// The Hangfire entry point, the only one: transform jobs are not started at once (<see cref="ImmediateJobStarts"/>).
+    /// Hangfire never retries a transform job; a restart runs it again from the start.
+    /// </summary>
     [AutomaticRetry(Attempts = 0)]
     [Queue("jobs")]
-    public async Task RunAsync(string accountId, string name, CancellationToken cancellationToken) =>
-        await supervisor.RunExclusiveAsync($"transform-job:{accountId}:{name}", () => RunLockedAsync(accountId, name, cancellationToken));
+    public Task RunAsync(string accountId, string name, CancellationToken cancellationToken) =>
+        entry.RunExclusiveAsync(Kind, accountId, name, document => RunLockedAsync(accountId, name, document, cancellationToken), cancellationToken);
 
-    private async Task RunLockedAsync(string accountId, string name, CancellationToken cancellationToken)
+    private async Task RunLockedAsync(string accountId, string name, JsonObject document, CancellationToken cancellationToken)
     {
-        var document = await documents.ReadAsync(Descriptor, accountId, name, cancellationToken);
-        if (document is null || JobStatus.IsTerminal(document.GetString(StatusMember)!))
-        {
-            return;
-        }
-
         var job = new EndpointContext(accountId, name, workspace.Root(KindSegment, accountId, name), KindSegment);
         await RemoveLeftoversAsync(job);
         if (document.GetString(StatusMember) == JobStatus.Stopping)
