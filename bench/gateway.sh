@@ -5,8 +5,10 @@
 # The control plane runs it all the quick-start way: the Process runtime hosts the model as endpoint "bench" and the
 # control plane launches the gateway. Targets: added median ≤ 0.3 ms and p99 ≤ 1.5 ms with one connection; with 32
 # connections the gateway's throughput ≥ 0.5× direct.
+# MODEL=xgboost serves a built-in XGBoost model instead of the echo server (bench/xgboost-invocations.sh): trained first
+# by the control plane on the Process runtime (500 rows, 4 features, 20 rounds), the same CSV row scored per call.
 # Settings (environment): DURATION (s per row, default 10), WARMUP (s, default 3), CONNECTIONS (default 32),
-# WRK_THREADS (default 2), CP_PORT (default 5180), GW_PORT (default 5181).
+# WRK_THREADS (default 2), CP_PORT (default 5180), GW_PORT (default 5181), MODEL (echo or xgboost, default echo).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,6 +18,9 @@ CONNECTIONS="${CONNECTIONS:-32}"
 WRK_THREADS="${WRK_THREADS:-2}"
 CP_PORT="${CP_PORT:-5180}"
 GW_PORT="${GW_PORT:-5181}"
+MODEL="${MODEL:-echo}"
+[[ "$MODEL" == echo || "$MODEL" == xgboost ]] || { echo "MODEL must be echo or xgboost, not $MODEL" >&2; exit 1; }
+XGBOOST_IMAGE="683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 SCRATCH="$(mktemp -d /tmp/controlplane-gateway-bench.XXXXXX)"
 LUA="$ROOT/bench/lua/invoke.lua"
 SERVICE_PID=""
@@ -39,7 +44,7 @@ done
 
 echo "building the control plane (Release) and the model server..." >&2
 dotnet build "$ROOT/src/ControlPlane.Api" -c Release -v q -nologo >/dev/null
-dotnet build "$ROOT/bench/gateway-model" -c Release -v q -nologo -o "$SCRATCH/model" >/dev/null
+[[ "$MODEL" == xgboost ]] || dotnet build "$ROOT/bench/gateway-model" -c Release -v q -nologo -o "$SCRATCH/model" >/dev/null
 
 dotnet "$ROOT/src/ControlPlane.Api/bin/Release/net10.0/ControlPlane.Api.dll" \
   --urls "http://127.0.0.1:$CP_PORT" --ControlPlane:DataDirectory "$SCRATCH/data" \
@@ -54,7 +59,26 @@ sagemaker() { # operation json
 }
 
 for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$CP_PORT/health" && break; sleep 0.2; done
-sagemaker CreateModel '{"ModelName":"bench","PrimaryContainer":{"Image":"bench/echo-model:1"},"ExecutionRoleArn":"arn:aws:iam::123456789012:role/Bench"}' >/dev/null
+if [[ "$MODEL" == xgboost ]]; then
+  # y = 2a - b + 0.5c + noise over four features, in the local object store (s3://bench/... is $SCRATCH/data/s3/bench/...).
+  mkdir -p "$SCRATCH/data/s3/bench/train"
+  python3 -c 'import random
+for _ in range(500):
+    x = [random.uniform(0, 10) for _ in range(4)]
+    print(",".join(f"{v:.4f}" for v in [2 * x[0] - x[1] + 0.5 * x[2] + random.gauss(0, 0.1)] + x))' >"$SCRATCH/data/s3/bench/train/train.csv"
+  sagemaker CreateTrainingJob '{"TrainingJobName":"bench","AlgorithmSpecification":{"TrainingImage":"'"$XGBOOST_IMAGE"'","TrainingInputMode":"File"},"RoleArn":"arn:aws:iam::123456789012:role/Bench","HyperParameters":{"objective":"reg:squarederror","num_round":"20","max_depth":"4"},"InputDataConfig":[{"ChannelName":"train","ContentType":"text/csv","DataSource":{"S3DataSource":{"S3DataType":"S3Prefix","S3Uri":"s3://bench/train/"}}}],"OutputDataConfig":{"S3OutputPath":"s3://bench/output"},"ResourceConfig":{"InstanceType":"ml.m5.large","InstanceCount":1,"VolumeSizeInGB":1},"StoppingCondition":{"MaxRuntimeInSeconds":600}}' >/dev/null
+  job=""
+  for _ in $(seq 1 1500); do
+    job="$(sagemaker DescribeTrainingJob '{"TrainingJobName":"bench"}')"
+    [[ "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["TrainingJobStatus"])' <<<"$job")" == InProgress ]] || break
+    sleep 0.2
+  done
+  artifacts="$(python3 -c 'import json,sys; j = json.load(sys.stdin); print(j.get("ModelArtifacts", {}).get("S3ModelArtifacts", "") if j["TrainingJobStatus"] == "Completed" else "")' <<<"$job")"
+  [[ -n "$artifacts" ]] || { echo "training the XGBoost model failed: $job" >&2; cat "$SCRATCH/service.log" >&2; exit 1; }
+  sagemaker CreateModel '{"ModelName":"bench","PrimaryContainer":{"Image":"'"$XGBOOST_IMAGE"'","ModelDataUrl":"'"$artifacts"'"},"ExecutionRoleArn":"arn:aws:iam::123456789012:role/Bench"}' >/dev/null
+else
+  sagemaker CreateModel '{"ModelName":"bench","PrimaryContainer":{"Image":"bench/echo-model:1"},"ExecutionRoleArn":"arn:aws:iam::123456789012:role/Bench"}' >/dev/null
+fi
 sagemaker CreateEndpointConfig '{"EndpointConfigName":"bench","ProductionVariants":[{"VariantName":"AllTraffic","ModelName":"bench","InitialInstanceCount":1,"InstanceType":"ml.m5.large"}]}' >/dev/null
 sagemaker CreateEndpoint '{"EndpointName":"bench","EndpointConfigName":"bench"}' >/dev/null
 status=""
@@ -67,7 +91,13 @@ done
 DIRECT="$(curl -sf "http://127.0.0.1:$CP_PORT/internal/routes" | python3 -c 'import json,sys; print(json.load(sys.stdin)["endpoints"][0]["variants"][0]["instances"][0])')"
 DIRECT_URL="http://$DIRECT/invocations"
 GATEWAY_URL="http://127.0.0.1:$GW_PORT/endpoints/bench/invocations"
-curl -sf -X POST -H 'Content-Type: text/csv' --data-binary '1,2' "$GATEWAY_URL" >/dev/null || { echo "the gateway does not answer" >&2; cat "$SCRATCH/service.log" >&2; exit 1; }
+answer=""
+for _ in $(seq 1 50); do
+  answer="$(curl -s -w ' HTTP %{http_code}' -X POST -H 'Content-Type: text/csv' --data-binary '5.1,3.5,1.4,0.2' "$GATEWAY_URL" || true)"
+  [[ "$answer" == *" HTTP 200" ]] && break
+  sleep 0.2
+done
+[[ "$answer" == *" HTTP 200" ]] || { echo "the gateway does not answer: $answer" >&2; cat "$SCRATCH/service.log" >&2; exit 1; }
 
 # run <url> <threads> <connections> → "p50_ms p99_ms requests_per_s errors"
 run() {
@@ -79,16 +109,16 @@ run() {
     END { printf "%.3f %.3f %.0f %s\n", p50, p99, rps, (errors == "" ? "none" : "yes") }'
 }
 
-echo "measuring: ${DURATION}s per row after ${WARMUP}s warm-up, $(nproc) cores shared by wrk, gateway and model" >&2
+echo "measuring ($MODEL model): ${DURATION}s per row after ${WARMUP}s warm-up, $(nproc) cores shared by wrk, gateway and model" >&2
 read -r d1_p50 d1_p99 d1_rps d1_err < <(run "$DIRECT_URL" 1 1)
 read -r g1_p50 g1_p99 g1_rps g1_err < <(run "$GATEWAY_URL" 1 1)
 read -r dn_p50 dn_p99 dn_rps dn_err < <(run "$DIRECT_URL" "$WRK_THREADS" "$CONNECTIONS")
 read -r gn_p50 gn_p99 gn_rps gn_err < <(run "$GATEWAY_URL" "$WRK_THREADS" "$CONNECTIONS")
 
-python3 - "$d1_p50" "$d1_p99" "$d1_rps" "$g1_p50" "$g1_p99" "$g1_rps" "$dn_rps" "$gn_rps" "$dn_p50" "$gn_p50" "$d1_err$g1_err$dn_err$gn_err" "$CONNECTIONS" <<'PY'
+python3 - "$d1_p50" "$d1_p99" "$d1_rps" "$g1_p50" "$g1_p99" "$g1_rps" "$dn_rps" "$gn_rps" "$dn_p50" "$gn_p50" "$dn_p99" "$gn_p99" "$d1_err$g1_err$dn_err$gn_err" "$CONNECTIONS" <<'PY'
 import sys
-d1_p50, d1_p99, d1_rps, g1_p50, g1_p99, g1_rps, dn_rps, gn_rps, dn_p50, gn_p50 = map(float, sys.argv[1:11])
-errors, connections = sys.argv[11], sys.argv[12]
+d1_p50, d1_p99, d1_rps, g1_p50, g1_p99, g1_rps, dn_rps, gn_rps, dn_p50, gn_p50, dn_p99, gn_p99 = map(float, sys.argv[1:13])
+errors, connections = sys.argv[13], sys.argv[14]
 added_p50, added_p99, ratio = g1_p50 - d1_p50, g1_p99 - d1_p99, gn_rps / dn_rps
 verdict = lambda ok: "PASS" if ok else "FAIL"
 print(f"{'measure':<34}{'direct':>12}{'gateway':>12}{'added / ratio':>16}{'target':>12}  verdict")
@@ -97,5 +127,6 @@ print(f"{'p99 latency, 1 connection (ms)':<34}{d1_p99:>12.3f}{g1_p99:>12.3f}{add
 print(f"{'requests/s, 1 connection':<34}{d1_rps:>12.0f}{g1_rps:>12.0f}{g1_rps / d1_rps:>15.2f}x{'':>12}")
 print(f"{'requests/s, ' + connections + ' connections':<34}{dn_rps:>12.0f}{gn_rps:>12.0f}{ratio:>15.2f}x{'>= 0.5x':>12}  {verdict(ratio >= 0.5)}")
 print(f"{'median latency, ' + connections + ' conn. (ms)':<34}{dn_p50:>12.3f}{gn_p50:>12.3f}{gn_p50 - dn_p50:>16.3f}")
+print(f"{'p99 latency, ' + connections + ' conn. (ms)':<34}{dn_p99:>12.3f}{gn_p99:>12.3f}{gn_p99 - dn_p99:>16.3f}")
 print("errors: " + ("none" if errors == "nonenonenonenone" else "some rows had non-2xx answers or socket errors"))
 PY

@@ -67,6 +67,7 @@ public static class OrchestrationServiceCollectionExtensions
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
             services.AddHostedService<EndpointRecovery>();
+            services.AddHostedService<OrphanSweep>();
         }
 
         services.AddSingleton<JobWorkspace>();

@@ -130,7 +130,9 @@ internal sealed partial class ContainerJobSupervisor(
     {
         if (specs.Count > 1)
         {
-            await runtime.CreateNetworkAsync(networkName, isolated, cancellationToken);
+            // Labelled with the job's owner labels (those its hosts share), for the orphan sweep.
+            var owner = specs[0].Labels.Where(l => specs.All(s => s.Labels.TryGetValue(l.Key, out var value) && value == l.Value)).ToDictionary();
+            await runtime.CreateNetworkAsync(networkName, isolated, owner, cancellationToken);
         }
 
         var started = new List<IContainerHandle>();

@@ -39,6 +39,12 @@ internal sealed record ContainerRuntimeOptions
     /// </summary>
     public TimeSpan ImageRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// This control plane's <see cref="InstanceIdentity"/>, labelled on every container and network made on Docker; not
+    /// configuration (read from the data directory). Null only for a runtime used on its own, outside a control plane.
+    /// </summary>
+    public string? InstanceId { get; init; }
+
     /// <summary><c>Registries:&lt;host&gt;:Username</c> and <c>:Password</c>, by registry host (with port).</summary>
     public IReadOnlyDictionary<string, RegistryCredentials> Registries { get; init; } = new Dictionary<string, RegistryCredentials>();
 

@@ -20,6 +20,12 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
     /// <summary>Set on every container and network this runtime creates, next to the spec's own labels.</summary>
     public const string ManagedLabel = "controlplane.managed";
 
+    /// <summary>
+    /// Which control plane made the container or network (<see cref="ContainerRuntimeOptions.InstanceId"/>), so that
+    /// <see cref="OrphanSweep"/> removes only its own: several control planes may share one engine.
+    /// </summary>
+    public const string InstanceLabel = "controlplane.instance";
+
     private readonly DockerClientConfiguration _configuration;
     private readonly DockerClient _client;
     private readonly ContainerRuntimeOptions _options;
@@ -143,7 +149,7 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
         string id;
         try
         {
-            id = (await Engine(() => _client.Containers.CreateContainerAsync(CreateParameters(spec, limits), ct))).ID;
+            id = (await Engine(() => _client.Containers.CreateContainerAsync(CreateParameters(spec, limits, _options.InstanceId), ct))).ID;
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -188,7 +194,7 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
         }
     }
 
-    public async Task CreateNetworkAsync(string name, bool isolated, CancellationToken ct)
+    public async Task CreateNetworkAsync(string name, bool isolated, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
     {
         try
         {
@@ -199,7 +205,7 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
                     Driver = "bridge",
                     Internal = isolated,
                     CheckDuplicate = true,
-                    Labels = new Dictionary<string, string> { [ManagedLabel] = "true" },
+                    Labels = EngineLabels(labels, _options.InstanceId),
                 },
                 ct));
         }
@@ -234,10 +240,28 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
         _configuration.Dispose();
     }
 
-    internal static CreateContainerParameters CreateParameters(ContainerSpec spec, ResourceLimits limits)
+    /// <summary>The containers and networks labelled with this control plane's instance id (none without one), running or not.</summary>
+    internal async Task<IReadOnlyList<EngineObject>> ListInstanceObjectsAsync(CancellationToken ct)
+    {
+        if (_options.InstanceId is not { } instanceId)
+        {
+            return [];
+        }
+
+        var filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{InstanceLabel}={instanceId}"] = true } };
+        var containers = await Engine(() => _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filters }, ct));
+        var networks = await Engine(() => _client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filters }, ct));
+        return
+        [
+            .. containers.Select(c => new EngineObject(EngineObjectKind.Container, c.ID, c.Names.FirstOrDefault()?.TrimStart('/') ?? c.ID, ReadOnly(c.Labels), c.Created)),
+            .. networks.Select(n => new EngineObject(EngineObjectKind.Network, n.ID, n.Name, ReadOnly(n.Labels), n.Created)),
+        ];
+    }
+
+    internal static CreateContainerParameters CreateParameters(ContainerSpec spec, ResourceLimits limits, string? instanceId)
     {
         var ports = spec.Ports.ToDictionary(p => $"{p.ContainerPort}/tcp", p => p);
-        var labels = new Dictionary<string, string>(spec.Labels) { [ManagedLabel] = "true" };
+        var labels = EngineLabels(spec.Labels, instanceId);
         return new CreateContainerParameters
         {
             Name = spec.Name,
@@ -273,6 +297,20 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
                 }
                 : null,
         };
+    }
+
+    private static IReadOnlyDictionary<string, string> ReadOnly(IDictionary<string, string>? labels) =>
+        labels is null ? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty : labels.AsReadOnly();
+
+    private static Dictionary<string, string> EngineLabels(IReadOnlyDictionary<string, string> labels, string? instanceId)
+    {
+        var all = new Dictionary<string, string>(labels) { [ManagedLabel] = "true" };
+        if (instanceId is not null)
+        {
+            all[InstanceLabel] = instanceId;
+        }
+
+        return all;
     }
 
     internal static IReadOnlyList<PortBinding> PortsOf(ContainerInspectResponse container)

@@ -30,9 +30,10 @@ public interface IContainerRuntime
     /// Creates a network that containers join through <see cref="ContainerSpec.Network"/> and on which they reach each
     /// other by <see cref="ContainerSpec.Hostname"/>. An <paramref name="isolated"/> network has no route out of the
     /// host (Docker: an internal bridge); containers with <see cref="ContainerSpec.NetworkIsolation"/> may only join
-    /// such a network. Creating a network that exists is not an error.
+    /// such a network. Creating a network that exists is not an error. <paramref name="labels"/> name its owner, as
+    /// <see cref="ContainerSpec.Labels"/> do for containers.
     /// </summary>
-    Task CreateNetworkAsync(string name, bool isolated, CancellationToken ct);
+    Task CreateNetworkAsync(string name, bool isolated, IReadOnlyDictionary<string, string> labels, CancellationToken ct);
 
     /// <summary>Removes the network; a missing network is not an error.</summary>
     Task RemoveNetworkAsync(string name, CancellationToken ct);

@@ -166,7 +166,7 @@ internal sealed partial class ProcessRuntime(ContainerRuntimeOptions options, IL
     }
 
     /// <summary>Networks do not exist for plain processes; they all share the host's.</summary>
-    public Task CreateNetworkAsync(string name, bool isolated, CancellationToken ct) => Task.CompletedTask;
+    public Task CreateNetworkAsync(string name, bool isolated, IReadOnlyDictionary<string, string> labels, CancellationToken ct) => Task.CompletedTask;
 
     public Task RemoveNetworkAsync(string name, CancellationToken ct) => Task.CompletedTask;
 

@@ -138,8 +138,8 @@ public sealed class DockerRuntimeTests(DockerEnvironment docker)
     public async Task Containers_on_a_shared_network_reach_each_other_by_hostname()
     {
         var network = docker.NetworkName("cluster");
-        await Runtime.CreateNetworkAsync(network, isolated: false, TimeoutToken());
-        await Runtime.CreateNetworkAsync(network, isolated: false, TimeoutToken());
+        await Runtime.CreateNetworkAsync(network, isolated: false, new Dictionary<string, string>(), TimeoutToken());
+        await Runtime.CreateNetworkAsync(network, isolated: false, new Dictionary<string, string>(), TimeoutToken());
         await using var server = await StartAsync(Runtime, docker.Spec("algo-1", "serve") with { Network = network, Hostname = "algo-1" });
 
         var (exitCode, log) = await RunAsync(Runtime, docker.Spec("algo-2", "fetch-retry:http://algo-1:8080/") with { Network = network, Hostname = "algo-2" });
@@ -156,8 +156,8 @@ public sealed class DockerRuntimeTests(DockerEnvironment docker)
     {
         var open = docker.NetworkName("open");
         var isolated = docker.NetworkName("isolated");
-        await Runtime.CreateNetworkAsync(open, isolated: false, TimeoutToken());
-        await Runtime.CreateNetworkAsync(isolated, isolated: true, TimeoutToken());
+        await Runtime.CreateNetworkAsync(open, isolated: false, new Dictionary<string, string>(), TimeoutToken());
+        await Runtime.CreateNetworkAsync(isolated, isolated: true, new Dictionary<string, string>(), TimeoutToken());
 
         var refused = Failed(await Runtime.StartAsync(docker.Spec("on-open", "exit:0") with { Network = open, NetworkIsolation = true }, TimeoutToken()));
         Assert.Contains("may only join an isolated network", refused.Message, StringComparison.Ordinal);

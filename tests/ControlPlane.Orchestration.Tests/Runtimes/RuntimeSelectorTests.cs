@@ -1,3 +1,4 @@
+using ControlPlane.Application;
 using ControlPlane.Orchestration.Runtimes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,9 +47,13 @@ public sealed class RuntimeSelectorTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ControlPlane:Containers:Runtime"] = "process" })
             .Build();
-        await using var provider = new ServiceCollection().AddLogging().AddContainerRuntime(configuration).BuildServiceProvider();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "controlplane-tests", Guid.NewGuid().ToString("N"));
+        await using var provider = new ServiceCollection().AddLogging().Configure<ControlPlaneOptions>(o => o.DataDirectory = dataDirectory)
+            .AddContainerRuntime(configuration).BuildServiceProvider();
 
         Assert.Equal("process", provider.GetRequiredService<IContainerRuntime>().Name);
         Assert.NotNull(provider.GetRequiredService<ILoggerFactory>());
+        Assert.Matches("^[0-9a-f]{32}$", await File.ReadAllTextAsync(Path.Combine(dataDirectory, "instance-id")));
+        Directory.Delete(dataDirectory, recursive: true);
     }
 }
