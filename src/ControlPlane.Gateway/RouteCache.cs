@@ -82,6 +82,7 @@ internal sealed partial class RouteCache : BackgroundService
     private readonly ILogger<RouteCache> _logger;
     private readonly HttpClient _http;
     private readonly AccountRoutes[] _accounts;
+    private readonly AccountRoutes? _anonymous;
     private readonly Dictionary<string, AccountRoutes> _byAccount;
     private bool _reachable = true;
 
@@ -90,9 +91,16 @@ internal sealed partial class RouteCache : BackgroundService
         _options = options.Value;
         _logger = logger;
         _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _options.ControlPlaneUrl, Timeout = TimeSpan.FromSeconds(5) };
-        _accounts = authentication.Value.Mode == AuthenticationMode.SigV4
-            ? [.. authentication.Value.AccessKeys.GroupBy(k => k.AccountId, StringComparer.Ordinal).Select(keys => new AccountRoutes(keys.Key, keys.First()))]
-            : [new AccountRoutes(null, null)];
+        if (authentication.Value.Mode == AuthenticationMode.SigV4)
+        {
+            _accounts = [.. authentication.Value.AccessKeys.GroupBy(k => k.AccountId, StringComparer.Ordinal).Select(keys => new AccountRoutes(keys.First()))];
+        }
+        else
+        {
+            _anonymous = new AccountRoutes(null);
+            _accounts = [_anonymous];
+        }
+
         _byAccount = _accounts.Where(a => a.AccountId is not null).ToDictionary(a => a.AccountId!, StringComparer.Ordinal);
     }
 
@@ -100,7 +108,7 @@ internal sealed partial class RouteCache : BackgroundService
     /// The routes in force for the caller's account (the anonymous table when authentication is off); null until the
     /// control plane answered once.
     /// </summary>
-    public RouteSnapshot? For(Caller? caller) => caller is null ? _accounts[0].Current : _byAccount.GetValueOrDefault(caller.AccountId)?.Current;
+    public RouteSnapshot? For(Caller? caller) => (caller is null ? _anonymous : _byAccount.GetValueOrDefault(caller.AccountId))?.Current;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -176,11 +184,11 @@ internal sealed partial class RouteCache : BackgroundService
     /// One account's table and how to ask for it: HTTP Basic with one of the account's access keys (the internal route
     /// takes Basic credentials as the REST routes do), or nothing when authentication is off.
     /// </summary>
-    private sealed class AccountRoutes(string? accountId, AccessKeyOptions? key)
+    private sealed class AccountRoutes(AccessKeyOptions? key)
     {
         private RouteSnapshot? _current;
 
-        public string? AccountId { get; } = accountId;
+        public string? AccountId { get; } = key?.AccountId;
 
         public AuthenticationHeaderValue? Credentials { get; } = key is null
             ? null
