@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ControlPlane.Http.Authentication;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -40,8 +41,8 @@ internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache rou
 
     public async Task InvokeAsync(HttpContext context, string endpointName)
     {
-        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
-        var table = routes.Current;
+        // The caller's account sees its own endpoints only: another account's endpoint is not found, as one never created.
+        var table = routes.For(context.Caller());
         if (table is null)
         {
             await RuntimeErrors.ServiceUnavailableAsync(context, "The gateway has not received its routes from the control plane yet.");

@@ -83,6 +83,12 @@ internal sealed class InvocationTransformer(string variantName, long contentLeng
     /// <summary>Reads a request body whole, up to <paramref name="limit"/> bytes; null when it is larger.</summary>
     public static async Task<MemoryStream?> BufferAsync(Stream body, long? declaredLength, int limit, CancellationToken cancellationToken)
     {
+        if (body is MemoryStream verified)
+        {
+            // The signature check read it already, within the same limit.
+            return verified;
+        }
+
         if (declaredLength > limit)
         {
             return null;

@@ -1,4 +1,6 @@
 using ControlPlane.Gateway;
+using ControlPlane.Http.Authentication;
+using Microsoft.Extensions.Options;
 
 // Settings come from the command line and the environment only: the gateway may run from the control plane's build
 // output, whose appsettings.json is the control plane's.
@@ -13,6 +15,13 @@ builder.Services.AddOptions<GatewayOptions>()
     .Configure(options => options.ControlPlaneUrl = new Uri(builder.Configuration["ControlPlane:Url"] ?? options.ControlPlaneUrl.ToString()))
     .ValidateDataAnnotations()
     .ValidateOnStart();
+// The same ControlPlane:Authentication settings as the control plane (it passes its own to a gateway it launches).
+builder.Services.AddControlPlaneAuthentication(builder.Configuration, provider => new AuthenticationPaths(
+    OpenPaths: ["/ping"],
+    ApiKeyPaths: [],
+    BrowserPaths: [],
+    MaxBodyBytes: provider.GetRequiredService<IOptions<GatewayOptions>>().Value.MaxPayloadBytes,
+    BodyErrorCode: RuntimeErrors.ValidationErrorCode));
 builder.Services.AddHttpForwarder();
 builder.Services.AddSingleton<RouteCache>();
 builder.Services.AddHostedService(provider => provider.GetRequiredService<RouteCache>());
@@ -21,6 +30,13 @@ builder.Services.AddSingleton<InvocationHandler>();
 
 var app = builder.Build();
 var handler = app.Services.GetRequiredService<InvocationHandler>();
+app.Use((context, next) =>
+{
+    // First, so that refusals carry it too.
+    context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+    return next(context);
+});
+app.UseControlPlaneAuthentication();
 app.MapPost(InvocationHandler.Route, (HttpContext context, string endpointName) => handler.InvokeAsync(context, endpointName));
 app.MapGet("/ping", () => Results.Ok());
 app.Run();

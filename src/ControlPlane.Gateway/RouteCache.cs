@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using ControlPlane.Core.Hosting;
+using ControlPlane.Http.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Gateway;
@@ -68,21 +71,48 @@ internal sealed class RouteSnapshot(RouteTable table)
 
 /// <summary>
 /// Follows the control plane's route table (<c>GET /internal/routes</c>, conditional on the last ETag) every
-/// RoutePollInterval. While the control plane cannot be reached the last table stays in force.
+/// RoutePollInterval, one table per account: with <c>Mode=sigv4</c> each account of the configured access keys,
+/// asked for with one of its keys (the control plane answers a caller with its own account's endpoints only); otherwise
+/// the control plane's configured account, asked anonymously. While the control plane cannot be reached the last
+/// tables stay in force.
 /// </summary>
-internal sealed partial class RouteCache(IOptions<GatewayOptions> options, ILogger<RouteCache> logger) : BackgroundService
+internal sealed partial class RouteCache : BackgroundService
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = options.Value.ControlPlaneUrl, Timeout = TimeSpan.FromSeconds(5) };
-    private volatile RouteSnapshot? _current;
-    private string? _etag;
+    private readonly GatewayOptions _options;
+    private readonly ILogger<RouteCache> _logger;
+    private readonly HttpClient _http;
+    private readonly AccountRoutes[] _accounts;
+    private readonly AccountRoutes? _anonymous;
+    private readonly Dictionary<string, AccountRoutes> _byAccount;
     private bool _reachable = true;
 
-    /// <summary>The routes in force; null until the control plane answered once.</summary>
-    public RouteSnapshot? Current => _current;
+    public RouteCache(IOptions<GatewayOptions> options, IOptions<AuthenticationOptions> authentication, ILogger<RouteCache> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _options.ControlPlaneUrl, Timeout = TimeSpan.FromSeconds(5) };
+        if (authentication.Value.Mode == AuthenticationMode.SigV4)
+        {
+            _accounts = [.. authentication.Value.AccessKeys.GroupBy(k => k.AccountId, StringComparer.Ordinal).Select(keys => new AccountRoutes(keys.First()))];
+        }
+        else
+        {
+            _anonymous = new AccountRoutes(null);
+            _accounts = [_anonymous];
+        }
+
+        _byAccount = _accounts.Where(a => a.AccountId is not null).ToDictionary(a => a.AccountId!, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The routes in force for the caller's account (the anonymous table when authentication is off); null until the
+    /// control plane answered once.
+    /// </summary>
+    public RouteSnapshot? For(Caller? caller) => (caller is null ? _anonymous : _byAccount.GetValueOrDefault(caller.AccountId))?.Current;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.RoutePollInterval);
+        using var timer = new PeriodicTimer(_options.RoutePollInterval);
         do
         {
             await RefreshAsync(stoppingToken);
@@ -100,25 +130,14 @@ internal sealed partial class RouteCache(IOptions<GatewayOptions> options, ILogg
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, RouteTable.Path);
-            if (_etag is not null)
+            foreach (var account in _accounts)
             {
-                request.Headers.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(_etag));
-            }
-
-            using var response = await _http.SendAsync(request, cancellationToken);
-            if (response.StatusCode != HttpStatusCode.NotModified)
-            {
-                response.EnsureSuccessStatusCode();
-                var table = await response.Content.ReadFromJsonAsync<RouteTable>(cancellationToken);
-                _current = new RouteSnapshot(table!);
-                _etag = response.Headers.ETag?.Tag;
-                LogRoutes(logger, table!.Version, table.Endpoints.Count);
+                await RefreshAsync(account, cancellationToken);
             }
 
             if (!_reachable)
             {
-                LogReachable(logger, options.Value.ControlPlaneUrl);
+                LogReachable(_logger, _options.ControlPlaneUrl);
                 _reachable = true;
             }
         }
@@ -126,18 +145,61 @@ internal sealed partial class RouteCache(IOptions<GatewayOptions> options, ILogg
         {
             if (_reachable)
             {
-                LogUnreachable(logger, options.Value.ControlPlaneUrl, e.Message);
+                LogUnreachable(_logger, _options.ControlPlaneUrl, e.Message);
                 _reachable = false;
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Routes version {Version}: {Count} endpoints")]
-    private static partial void LogRoutes(ILogger logger, string version, int count);
+    private async Task RefreshAsync(AccountRoutes account, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, RouteTable.Path);
+        request.Headers.Authorization = account.Credentials;
+        if (account.ETag is not null)
+        {
+            request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(account.ETag));
+        }
+
+        using var response = await _http.SendAsync(request, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.NotModified)
+        {
+            response.EnsureSuccessStatusCode();
+            var table = await response.Content.ReadFromJsonAsync<RouteTable>(cancellationToken);
+            account.Current = new RouteSnapshot(table!);
+            account.ETag = response.Headers.ETag?.Tag;
+            LogRoutes(_logger, table!.AccountId, table.Version, table.Endpoints.Count);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Routes of account {AccountId} version {Version}: {Count} endpoints")]
+    private static partial void LogRoutes(ILogger logger, string accountId, string version, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The control plane at {Url} cannot be reached ({Reason}); the last routes stay in force")]
     private static partial void LogUnreachable(ILogger logger, Uri url, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The control plane at {Url} answers again")]
     private static partial void LogReachable(ILogger logger, Uri url);
+
+    /// <summary>
+    /// One account's table and how to ask for it: HTTP Basic with one of the account's access keys (the internal route
+    /// takes Basic credentials as the REST routes do), or nothing when authentication is off.
+    /// </summary>
+    private sealed class AccountRoutes(AccessKeyOptions? key)
+    {
+        private RouteSnapshot? _current;
+
+        public string? AccountId { get; } = key?.AccountId;
+
+        public AuthenticationHeaderValue? Credentials { get; } = key is null
+            ? null
+            : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{key.AccessKeyId}:{key.SecretAccessKey}")));
+
+        public RouteSnapshot? Current
+        {
+            get => Volatile.Read(ref _current);
+            set => Volatile.Write(ref _current, value);
+        }
+
+        public string? ETag { get; set; }
+    }
 }

@@ -8,8 +8,10 @@ namespace ControlPlane.Gateway;
 /// </summary>
 internal static class RuntimeErrors
 {
+    public const string ValidationErrorCode = "ValidationError";
+
     public static Task ValidationAsync(HttpContext context, string message) =>
-        WriteAsync(context, StatusCodes.Status400BadRequest, "ValidationError", message, null);
+        WriteAsync(context, StatusCodes.Status400BadRequest, ValidationErrorCode, message, null);
 
     public static Task ServiceUnavailableAsync(HttpContext context, string message) =>
         WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", message, null);

@@ -6,8 +6,9 @@ using ControlPlane.Client.Tests.Infrastructure;
 namespace ControlPlane.Client.Tests;
 
 /// <summary>
-/// InvokeEndpoint against a loopback server that answers as sagemaker-runtime does (contract §4): the gateway is
-/// being built on another branch, so its own test comes when it is merged.
+/// InvokeEndpoint against a loopback server that answers as sagemaker-runtime does (contract §4), for the answers the
+/// real gateway cannot be made to give (resets, throttling, dependency faults); against the real gateway see
+/// <see cref="UnsignedGatewayClientTests"/> and <see cref="SignedGatewayClientTests"/>.
 /// </summary>
 public sealed class RuntimeClientTests
 {

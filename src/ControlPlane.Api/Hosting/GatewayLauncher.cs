@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ControlPlane.Http.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -10,7 +11,8 @@ namespace ControlPlane.Api.Hosting;
 /// it) as a child process pointed at itself, relays its output prefixed <c>[gateway]</c>, starts it again if it exits,
 /// and stops it on shutdown; the gateway also ends by itself when this process dies. <c>ControlPlane:Gateway:Launch</c>
 /// false turns this off (the gateway then runs on its own); <c>ControlPlane:Gateway:Urls</c> is where it listens, and
-/// every other key of that section is passed on as the gateway's <c>Gateway:</c> setting.
+/// every other key of that section is passed on as the gateway's <c>Gateway:</c> setting. The gateway gets this
+/// process's <c>ControlPlane:Authentication</c> settings, so it accepts the same access keys.
 /// </summary>
 internal sealed partial class GatewayLauncher(IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime, ILogger<GatewayLauncher> logger) : BackgroundService
 {
@@ -34,7 +36,7 @@ internal sealed partial class GatewayLauncher(IConfiguration configuration, ISer
         var controlPlane = server.Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal));
         while (!stoppingToken.IsCancellationRequested)
         {
-            using var gateway = Process.Start(StartInfo(section, controlPlane))!;
+            using var gateway = Process.Start(StartInfo(section, configuration.GetSection(AuthenticationOptions.SectionName), controlPlane))!;
             gateway.OutputDataReceived += (_, e) => Relay(e.Data);
             gateway.ErrorDataReceived += (_, e) => Relay(e.Data);
             gateway.BeginOutputReadLine();
@@ -53,7 +55,7 @@ internal sealed partial class GatewayLauncher(IConfiguration configuration, ISer
         }
     }
 
-    private static ProcessStartInfo StartInfo(IConfigurationSection section, string controlPlane)
+    private static ProcessStartInfo StartInfo(IConfigurationSection section, IConfigurationSection authentication, string controlPlane)
     {
         // Under dotnet (dotnet run, the tests) the gateway runs with the same host; a published control plane (the
         // container image is self-contained) starts the gateway's own executable beside it.
@@ -83,6 +85,13 @@ internal sealed partial class GatewayLauncher(IConfiguration configuration, ISer
         {
             start.ArgumentList.Add($"--Gateway:{setting.Key}");
             start.ArgumentList.Add(setting.Value!);
+        }
+
+        // The gateway authenticates callers as this process does. Secrets go through its environment, which only this
+        // user can read, never its command line.
+        foreach (var (key, value) in authentication.AsEnumerable().Where(s => s.Value is not null))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         return start;

@@ -4,6 +4,7 @@ using ControlPlane.Application;
 using ControlPlane.Application.Persistence;
 using ControlPlane.Core.Hosting;
 using ControlPlane.Core.Resources;
+using ControlPlane.Http.Authentication;
 using ControlPlane.Orchestration.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,8 @@ namespace ControlPlane.Api.Hosting;
 /// <summary>
 /// <c>GET /internal/routes</c>: the <see cref="RouteTable"/> the inference gateway polls. Statuses come from the
 /// database, instances from the routes each endpoint's supervisor publishes. The version is a hash of the content and
-/// doubles as the ETag, so an unchanged table costs the gateway a 304.
+/// doubles as the ETag, so an unchanged table costs the gateway a 304. A table holds the caller's account only (the
+/// configured account when authentication is off).
 /// </summary>
 internal static class RouteTableEndpoint
 {
@@ -25,7 +27,8 @@ internal static class RouteTableEndpoint
 
     private static async Task WriteAsync(HttpContext context, ControlPlaneDbContext db, HostingWorkspace workspace, IOptions<ControlPlaneOptions> options, CancellationToken cancellationToken)
     {
-        var account = options.Value.AccountId;
+        // The caller's own account: the gateway asks for each account's routes with one of its keys.
+        var account = context.Caller()?.AccountId ?? options.Value.AccountId;
         var rows = await db.Resources.AsNoTracking()
             .Where(r => r.AccountId == account && r.Kind == ResourceKind.Endpoint)
             .OrderBy(r => r.Name)

@@ -21,7 +21,8 @@ internal static class HttpServiceCollectionExtensions
         services.AddTransient<FaultBarrierMiddleware>();
         services.AddControlPlaneAuthentication(configuration, provider => new AuthenticationPaths(
             OpenPaths: ["/health"],
-            ApiKeyPaths: ["/api", "/swagger", "/openapi", "/hangfire"],
+            // The inference gateway reads each account's routes (/internal/routes) with Basic credentials of that account.
+            ApiKeyPaths: ["/api", "/swagger", "/openapi", "/hangfire", "/internal"],
             BrowserPaths: ["/swagger", "/openapi", "/hangfire"],
             MaxBodyBytes: provider.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.MaxRequestBodyBytes));
 

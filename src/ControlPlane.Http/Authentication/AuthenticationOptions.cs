@@ -45,4 +45,5 @@ public sealed class AccessKeyOptions
 /// <param name="ApiKeyPaths">Also accept <c>X-Api-Key</c> or HTTP Basic (access key id and secret): routes browsers and scripts use.</param>
 /// <param name="BrowserPaths">Pages a browser opens: an anonymous request gets a Basic challenge so the browser asks for credentials.</param>
 /// <param name="MaxBodyBytes">The largest body read to check its hash; larger ones are refused.</param>
-public sealed record AuthenticationPaths(string[] OpenPaths, string[] ApiKeyPaths, string[] BrowserPaths, long MaxBodyBytes);
+/// <param name="BodyErrorCode">The code a body too large or unreadable is refused with, when the host's API names it otherwise (the runtime API: ValidationError).</param>
+public sealed record AuthenticationPaths(string[] OpenPaths, string[] ApiKeyPaths, string[] BrowserPaths, long MaxBodyBytes, string? BodyErrorCode = null);

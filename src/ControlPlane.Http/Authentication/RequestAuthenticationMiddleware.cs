@@ -11,7 +11,8 @@ namespace ControlPlane.Http.Authentication;
 /// With <c>Mode=sigv4</c>, lets a request through only with a valid AWS Signature Version 4 from a configured access
 /// key (any path but the open ones), or, on the API-key paths, <c>X-Api-Key</c> or HTTP Basic with an access key id
 /// and secret. The caller becomes the request's <see cref="Caller"/>; a refusal is SageMaker's error shape with AWS's
-/// code. A signed body is read (within the body limit) and hashed before anything else sees it; the handlers get the same bytes.
+/// code. A signed body is read (within the body limit) and hashed before anything else sees it; the handlers, and a
+/// forwarder, read the same bytes from memory.
 /// </summary>
 internal sealed partial class RequestAuthenticationMiddleware(SigV4Verifier verifier, AccessKeyRing keys, AuthenticationPaths paths, ILogger<RequestAuthenticationMiddleware> logger) : IMiddleware
 {
@@ -67,7 +68,12 @@ internal sealed partial class RequestAuthenticationMiddleware(SigV4Verifier veri
         }
 
         var body = await RequestBody.ReadAsync(context, paths.MaxBodyBytes);
-        return body.Succeeded ? verifier.Verify(pending.Value!, signed, body.Value!) : body.Error!;
+        if (!body.Succeeded)
+        {
+            return paths.BodyErrorCode is { } code ? body.Error! with { Code = code } : body.Error!;
+        }
+
+        return verifier.Verify(pending.Value!, signed, body.Value!);
     }
 
     /// <summary>

@@ -21,10 +21,13 @@ public sealed partial class HostingService : IAsyncDisposable
 {
     public static readonly string ServerDirectory = Path.Combine(RepositoryPaths.Root, "deploy", "test-images", "scripted-server");
 
-    private HostingService(ServiceProcess service, string image)
+    private readonly HttpClient? _signedControlPlane;
+
+    private HostingService(ServiceProcess service, string image, TestAccessKey? key = null)
     {
         Service = service;
         Image = image;
+        _signedControlPlane = key is null ? null : new HttpClient(new SigV4SigningHandler(key.AccessKeyId, key.SecretAccessKey)) { BaseAddress = service.BaseAddress };
     }
 
     private int _gatewaysSeen;
@@ -33,7 +36,8 @@ public sealed partial class HostingService : IAsyncDisposable
 
     public string Image { get; }
 
-    public WireDoor Wire => new(Service.Http);
+    /// <summary>The control plane's wire protocol, signed with the service's key when it authenticates.</summary>
+    public WireDoor Wire => new(_signedControlPlane ?? Service.Http);
 
     public HttpClient Gateway { get; private set; } = null!;
 
@@ -51,6 +55,17 @@ public sealed partial class HostingService : IAsyncDisposable
     public static async Task<HostingService> StartAsync(string image, params string[] arguments)
     {
         var hosting = await StartWithoutGatewayAsync(image, arguments);
+        await hosting.ConnectGatewayAsync();
+        return hosting;
+    }
+
+    /// <summary>
+    /// The control plane and its gateway with <c>Mode=sigv4</c> and these access keys; <see cref="Wire"/> signs with the
+    /// first, so the resources it creates are that key's account's.
+    /// </summary>
+    public static async Task<HostingService> StartSignedAsync(string image, TestAccessKey[] keys, params string[] arguments)
+    {
+        var hosting = new HostingService(await ServiceProcess.StartAsync([.. HostingArguments, .. SignedServiceFixture.AuthenticationArguments(keys), .. arguments]), image, keys[0]);
         await hosting.ConnectGatewayAsync();
         return hosting;
     }
@@ -84,6 +99,14 @@ public sealed partial class HostingService : IAsyncDisposable
     /// <summary>Writes <c>s3://bucket/models/{name}/model.tar.gz</c> holding behaviour.json, and creates the model.</summary>
     public async Task CreateModelAsync(string name, JsonObject behaviour, string? image = null)
     {
+        var model = Requests.Model(name);
+        model["PrimaryContainer"] = new JsonObject { ["Image"] = image ?? Image, ["ModelDataUrl"] = await WriteModelDataAsync(name, behaviour) };
+        await Expect.OkAsync(Wire.InvokeAsync("CreateModel", model));
+    }
+
+    /// <summary>Writes <c>s3://bucket/models/{name}/model.tar.gz</c> holding behaviour.json into the local object store; returns its URL.</summary>
+    public async Task<string> WriteModelDataAsync(string name, JsonObject behaviour)
+    {
         var directory = Path.Combine(Service.DataDirectory, "s3", "bucket", "models", name);
         Directory.CreateDirectory(directory);
         await using (var file = File.Create(Path.Combine(directory, "model.tar.gz")))
@@ -94,9 +117,7 @@ public sealed partial class HostingService : IAsyncDisposable
             await tar.WriteEntryAsync(entry);
         }
 
-        var model = Requests.Model(name);
-        model["PrimaryContainer"] = new JsonObject { ["Image"] = image ?? Image, ["ModelDataUrl"] = $"s3://bucket/models/{name}/model.tar.gz" };
-        await Expect.OkAsync(Wire.InvokeAsync("CreateModel", model));
+        return $"s3://bucket/models/{name}/model.tar.gz";
     }
 
     public async Task CreateConfigAsync(string name, params VariantSpec[] variants)
@@ -196,6 +217,7 @@ public sealed partial class HostingService : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Gateway?.Dispose();
+        using var signed = _signedControlPlane;
         var endpoints = await Wire.InvokeAsync("ListEndpoints", new JsonObject { ["MaxResults"] = 100 });
         foreach (var endpoint in endpoints.Body["Endpoints"]?.AsArray() ?? [])
         {

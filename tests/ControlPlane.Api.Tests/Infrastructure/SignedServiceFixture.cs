@@ -22,9 +22,11 @@ public sealed class SignedServiceFixture : IAsyncLifetime
 
     public ServiceProcess Service { get; private set; } = null!;
 
-    public static string[] Arguments(params TestAccessKey[] keys) =>
+    public static string[] Arguments(params TestAccessKey[] keys) => [.. ServiceFixture.WithoutWorkers, .. AuthenticationArguments(keys)];
+
+    /// <summary><c>Mode=sigv4</c> with these access keys.</summary>
+    public static string[] AuthenticationArguments(params TestAccessKey[] keys) =>
     [
-        .. ServiceFixture.WithoutWorkers,
         "--ControlPlane:Authentication:Mode", "sigv4",
         .. keys.SelectMany((key, i) => new[]
         {

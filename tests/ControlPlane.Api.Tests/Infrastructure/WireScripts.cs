@@ -4,7 +4,7 @@ using System.Text;
 namespace ControlPlane.Api.Tests.Infrastructure;
 
 /// <summary>
-/// Runs a script from <c>wire/</c> as <c>python3 script url</c> against a running service. A script prints
+/// Runs a script from <c>wire/</c> as <c>python3 script url [arguments]</c> against a running service. A script prints
 /// <c>PASS name</c> / <c>FAIL name: reason</c> per check and exits non-zero when any check failed; the assertion
 /// message then carries the script's and the service's output.
 /// </summary>
@@ -12,7 +12,7 @@ public static class WireScripts
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(5);
 
-    public static async Task RunAsync(ServiceProcess service, string script)
+    public static async Task RunAsync(ServiceProcess service, string script, params string[] arguments)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "wire", script);
         Assert.True(File.Exists(path), $"The wire script {path} is not in the test output folder.");
@@ -28,6 +28,11 @@ public static class WireScripts
         start.ArgumentList.Add("-B");
         start.ArgumentList.Add(path);
         start.ArgumentList.Add(url);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["PYTHONUNBUFFERED"] = "1";
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
 

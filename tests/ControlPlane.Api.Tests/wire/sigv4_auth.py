@@ -10,8 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 
 sys.dont_write_bytecode = True
 
@@ -20,16 +18,9 @@ import botocore.auth  # noqa: E402
 from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
-from botocore.exceptions import ClientError  # noqa: E402
 
-from wirecheck import Checks, contains, eq, fail, model_request, true, uid  # noqa: E402
-
-ALPHA = ("AKIDALPHA", "alpha-secret", "111111111111")
-BRAVO = ("AKIDBRAVO", "bravo-secret", "222222222222")
-MISMATCH = (
-    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key "
-    "and signing method. Consult the service documentation for details."
-)
+from wirecheck import Checks, contains, eq, model_request, true, uid  # noqa: E402
+from sigv4_requests import ALPHA, BRAVO, MISMATCH, expect, refused, send, sign, utc_now  # noqa: E402
 
 check = Checks()
 
@@ -40,21 +31,6 @@ def signed_client(url, key, region="us-east-1", token=None):
     ).client("sagemaker", endpoint_url=url, config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
 
 
-def refused(call, code, status, message=None, message_starts=None, what="call"):
-    try:
-        result = call()
-    except ClientError as e:
-        error = e.response["Error"]
-        eq(error.get("Code"), code, "%s: code" % what)
-        eq(e.response["ResponseMetadata"]["HTTPStatusCode"], status, "%s: status" % what)
-        if message is not None:
-            eq(error.get("Message"), message, "%s: message" % what)
-        if message_starts is not None:
-            true((error.get("Message") or "").startswith(message_starts), "%s: message %r" % (what, error.get("Message")))
-        return
-    fail("%s: expected %s, the call succeeded with %r" % (what, code, result))
-
-
 def describe_request(url, name="nothing-here", body=None):
     body = body if body is not None else json.dumps({"ModelName": name}).encode()
     return AWSRequest(
@@ -63,43 +39,6 @@ def describe_request(url, name="nothing-here", body=None):
         data=body,
         headers={"X-Amz-Target": "SageMaker.DescribeModel", "Content-Type": "application/x-amz-json-1.1"},
     )
-
-
-def sign(request, key=ALPHA, service="sagemaker", region="us-east-1", at=None):
-    original = botocore.auth.get_current_datetime
-    if at is not None:
-        botocore.auth.get_current_datetime = lambda: at
-    try:
-        botocore.auth.SigV4Auth(Credentials(key[0], key[1]), service, region).add_auth(request)
-    finally:
-        botocore.auth.get_current_datetime = original
-    return request
-
-
-def send(request, body=None):
-    """Sends a prepared request as-is (optionally with another body); returns (status, parsed JSON body)."""
-    prepared = request.prepare()
-    data = body if body is not None else prepared.body
-    data = data.encode() if isinstance(data, str) else data
-    raw = urllib.request.Request(prepared.url, data=data, method=prepared.method, headers=dict(prepared.headers))
-    try:
-        with urllib.request.urlopen(raw, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
-
-
-def expect(result, status, code, message=None, message_starts=None, what="request"):
-    got_status, body = result
-    eq((got_status, body.get("__type")), (status, code), "%s: status and __type (message %r)" % (what, body.get("message")))
-    if message is not None:
-        eq(body.get("message"), message, "%s: message" % what)
-    if message_starts is not None:
-        true(body.get("message", "").startswith(message_starts), "%s: message %r" % (what, body.get("message")))
-
-
-def utc_now():
-    return datetime.datetime.now(datetime.timezone.utc)
 
 
 @check

@@ -1,0 +1,200 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ControlPlane.Api.Tests.Infrastructure;
+using ControlPlane.Client.Model;
+using ControlPlane.Client.Runtime;
+using ControlPlane.Client.Tests.Infrastructure;
+
+namespace ControlPlane.Client.Tests;
+
+/// <summary>
+/// The runtime client against the real inference gateway, which the control plane launched, with authentication off:
+/// unsigned calls reach the model (the scripted server on the Process runtime), and a model's error status comes back
+/// as a typed ModelError with the model's own status and text.
+/// </summary>
+public sealed class UnsignedGatewayClientTests(UnsignedGateway gateway) : IClassFixture<UnsignedGateway>
+{
+    [Fact]
+    public async Task An_unsigned_InvokeEndpoint_reaches_the_model_and_its_answer_comes_back()
+    {
+        using var runtime = new SageMakerRuntimeClient(gateway.Options());
+
+        using var answer = await runtime.InvokeEndpointAsync(GatewayCalls.Invocation(gateway.Endpoint, "1.5,2.5"));
+
+        Assert.Equal(("unsigned", "1.5,2.5"), await GatewayCalls.EchoAsync(answer));
+        Assert.Equal(("text/csv", "AllTraffic"), (answer.ContentType, answer.InvokedProductionVariant));
+    }
+
+    [Fact]
+    public async Task A_model_answering_500_is_a_ModelErrorException_with_the_models_status_and_message()
+    {
+        using var runtime = new SageMakerRuntimeClient(gateway.Options());
+
+        var error = await Assert.ThrowsAsync<ModelErrorException>(() => runtime.InvokeEndpointAsync(GatewayCalls.Invocation(gateway.Endpoint, "!status 500")));
+
+        GatewayCalls.AssertModelError(error, 500, gateway.Endpoint);
+    }
+}
+
+/// <summary>
+/// Both clients signed against the real service with <c>Mode=sigv4</c>: the control-plane client deploys an endpoint
+/// (every call accepted), the runtime client invokes it through the real gateway, a model error is a typed ModelError,
+/// a wrong secret is an <see cref="AuthenticationException"/> with AWS's code on either API, and another account's
+/// client meets the endpoint as one that does not exist.
+/// </summary>
+public sealed class SignedGatewayClientTests(SignedGateway gateway) : IClassFixture<SignedGateway>
+{
+    [Fact]
+    public async Task The_signed_control_plane_client_deployed_the_endpoint_and_the_signed_runtime_client_invokes_it()
+    {
+        using var runtime = new SageMakerRuntimeClient(gateway.Options(TestAccessKey.Alpha));
+
+        using var answer = await runtime.InvokeEndpointAsync(GatewayCalls.Invocation(gateway.Endpoint, "3,4"));
+
+        Assert.Equal(EndpointStatus.InService, gateway.Deployed.EndpointStatus);
+        Assert.Equal(("signed", "3,4"), await GatewayCalls.EchoAsync(answer));
+    }
+
+    [Fact]
+    public async Task A_model_answering_400_to_a_signed_call_is_a_ModelErrorException_with_the_models_status_and_message()
+    {
+        using var runtime = new SageMakerRuntimeClient(gateway.Options(TestAccessKey.Alpha));
+
+        var error = await Assert.ThrowsAsync<ModelErrorException>(() => runtime.InvokeEndpointAsync(GatewayCalls.Invocation(gateway.Endpoint, "!status 400")));
+
+        GatewayCalls.AssertModelError(error, 400, gateway.Endpoint);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_is_an_AuthenticationException_with_the_InvalidSignatureException_code_on_either_API()
+    {
+        var wrong = TestAccessKey.Alpha with { SecretAccessKey = "not-the-secret" };
+        using var controlPlane = new SageMakerClient(gateway.Options(wrong));
+        using var runtime = new SageMakerRuntimeClient(gateway.Options(wrong));
+
+        var refused = await Assert.ThrowsAsync<AuthenticationException>(() => controlPlane.ListEndpointsAsync(new ListEndpointsInput()));
+        var refusedInvocation = await Assert.ThrowsAsync<AuthenticationException>(() => runtime.InvokeEndpointAsync(GatewayCalls.Invocation(gateway.Endpoint, "1")));
+
+        Assert.Equal(("InvalidSignatureException", HttpStatusCode.Forbidden), (refused.ErrorCode, refused.StatusCode));
+        Assert.Equal(("InvalidSignatureException", HttpStatusCode.Forbidden), (refusedInvocation.ErrorCode, refusedInvocation.StatusCode));
+        Assert.False(string.IsNullOrEmpty(refusedInvocation.RequestId), "The gateway's refusal carries a request id.");
+    }
+
+    [Fact]
+    public async Task Another_accounts_runtime_client_gets_a_ValidationErrorException_as_for_an_endpoint_that_does_not_exist()
+    {
+        using var runtime = new SageMakerRuntimeClient(gateway.Options(TestAccessKey.Bravo));
+
+        var error = await Assert.ThrowsAsync<ValidationErrorException>(() => runtime.InvokeEndpointAsync(GatewayCalls.Invocation(gateway.Endpoint, "1")));
+
+        Assert.Equal($"Endpoint {gateway.Endpoint} of account {TestAccessKey.Bravo.AccountId} not found.", error.Message);
+    }
+}
+
+/// <summary>The control plane with authentication off and its gateway; one endpoint deployed over the wire protocol.</summary>
+public sealed class UnsignedGateway : IAsyncLifetime
+{
+    public HostingService Hosting { get; private set; } = null!;
+
+    public string Endpoint { get; } = Shapes.Unique("unsigned");
+
+    public ControlPlaneClientOptions Options() => GatewayCalls.Options(Hosting, null);
+
+    public async Task InitializeAsync()
+    {
+        Hosting = await HostingService.StartAsync(GatewayCalls.ServerImage, GatewayCalls.ProcessRuntime);
+        var described = await Hosting.DeployAsync(Endpoint, new JsonObject { ["tag"] = "unsigned" });
+        Assert.True(described["EndpointStatus"]?.GetValue<string>() == "InService", described.ToJsonString());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Hosting is not null)
+        {
+            await Hosting.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// The control plane with <c>Mode=sigv4</c> (ALPHA and BRAVO) and its gateway; ALPHA's endpoint deployed with the signed
+/// C# client and awaited with its waiter.
+/// </summary>
+public sealed class SignedGateway : IAsyncLifetime
+{
+    public HostingService Hosting { get; private set; } = null!;
+
+    public string Endpoint { get; } = Shapes.Unique("signed");
+
+    public DescribeEndpointOutput Deployed { get; private set; } = null!;
+
+    public ControlPlaneClientOptions Options(TestAccessKey key) => GatewayCalls.Options(Hosting, key);
+
+    public async Task InitializeAsync()
+    {
+        Hosting = await HostingService.StartSignedAsync(GatewayCalls.ServerImage, [TestAccessKey.Alpha, TestAccessKey.Bravo], GatewayCalls.ProcessRuntime);
+        using var client = new SageMakerClient(Options(TestAccessKey.Alpha));
+        await client.CreateModelAsync(new CreateModelInput
+        {
+            ModelName = Endpoint,
+            PrimaryContainer = new ContainerDefinition { Image = GatewayCalls.ServerImage, ModelDataUrl = await Hosting.WriteModelDataAsync(Endpoint, new JsonObject { ["tag"] = "signed" }) },
+            ExecutionRoleArn = Shapes.Role,
+        });
+        await client.CreateEndpointConfigAsync(Shapes.EndpointConfig(Endpoint, Endpoint));
+        await client.CreateEndpointAsync(new CreateEndpointInput { EndpointName = Endpoint, EndpointConfigName = Endpoint });
+        var waited = await client.Waiters.WaitUntilEndpointInServiceAsync(
+            new DescribeEndpointInput { EndpointName = Endpoint },
+            new WaiterOptions { Delay = TimeSpan.FromMilliseconds(500), Timeout = TimeSpan.FromSeconds(90) });
+        Deployed = waited.Response!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Hosting is not null)
+        {
+            await Hosting.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>What the gateway tests share: the scripted server on the Process runtime, client options, the model's echo.</summary>
+internal static class GatewayCalls
+{
+    public const string ServerImage = "local/scripted-server:1";
+
+    public static readonly string[] ProcessRuntime =
+    [
+        "--ControlPlane:Containers:Runtime", "process",
+        $"--ControlPlane:Containers:ProcessImages:{ServerImage}=/usr/bin/python3 -u {Path.Combine(HostingService.ServerDirectory, "scripted_server.py")}",
+    ];
+
+    /// <summary>Both APIs of the service, signed with <paramref name="key"/> when given; no retries, so a refusal shows at once.</summary>
+    public static ControlPlaneClientOptions Options(HostingService hosting, TestAccessKey? key) => Clients.Options(hosting.Service.BaseAddress, o =>
+    {
+        o.RuntimeServiceURL = hosting.Gateway.BaseAddress;
+        o.MaxErrorRetry = 0;
+        (o.AccessKey, o.SecretKey) = (key?.AccessKeyId, key?.SecretAccessKey);
+    });
+
+    public static InvokeEndpointRequest Invocation(string endpoint, string body) => new()
+    {
+        EndpointName = endpoint,
+        Body = new MemoryStream(Encoding.UTF8.GetBytes(body)),
+        ContentType = "text/csv",
+    };
+
+    /// <summary>The scripted server's answer: the model's tag and the body it received.</summary>
+    public static async Task<(string Tag, string Body)> EchoAsync(InvokeEndpointResponse answer)
+    {
+        var echo = JsonNode.Parse(await new StreamReader(answer.Body).ReadToEndAsync())!;
+        return (echo["tag"]!.GetValue<string>(), echo["body"]!.GetValue<string>());
+    }
+
+    public static void AssertModelError(ModelErrorException error, int status, string endpoint)
+    {
+        Assert.Equal((status, $"model says {status}"), (error.OriginalStatusCode, error.OriginalMessage));
+        Assert.Equal(("ModelError", (HttpStatusCode)424), (error.ErrorCode, error.StatusCode));
+        Assert.EndsWith($"/aws/sagemaker/Endpoints/{endpoint}", error.LogStreamArn, StringComparison.Ordinal);
+    }
+}
