@@ -206,9 +206,10 @@ public static class SqliteDatabase
 {
     /// <summary>
     /// With WAL (set once, kept in the file), synchronous=NORMAL is durable across a process crash and commits without
-    /// an fsync each.
+    /// an fsync each. Checkpoints, which do fsync, are left to <see cref="WalCheckpointer"/>; the journal size limit
+    /// gives the disk back after a burst of writes.
     /// </summary>
-    public const string ConnectionPragmas = "PRAGMA synchronous=NORMAL;";
+    public const string ConnectionPragmas = "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
 
     public static string ConnectionString(ControlPlaneOptions options) => $"Data Source={options.DatabasePath};Pooling=True;Default Timeout=30";
 }
