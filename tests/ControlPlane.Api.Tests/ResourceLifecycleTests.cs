@@ -125,6 +125,25 @@ public sealed class ResourceLifecycleTests(ServiceFixture fixture) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, recreated.Status);
     }
 
+    [Fact]
+    public async Task Concurrent_creates_each_get_their_own_answer_and_one_name_is_created_once()
+    {
+        var door = fixture.Door(ApiDoor.Names[0]);
+        var prefix = Requests.Unique("Burst");
+        var contested = Requests.Unique("Contested");
+
+        var distinct = Enumerable.Range(0, 64).Select(i => door.InvokeAsync("CreateModel", Requests.Model($"{prefix}-{i}")));
+        var sameName = Enumerable.Range(0, 16).Select(_ => door.InvokeAsync("CreateModel", Requests.Model(contested)));
+        var answers = await Task.WhenAll(distinct.Concat(sameName));
+        var listed = await door.InvokeAsync("ListModels", new JsonObject { ["NameContains"] = prefix, ["MaxResults"] = 100 });
+
+        Assert.All(answers[..64], answer => Assert.Equal(HttpStatusCode.OK, answer.Status));
+        Assert.Equal(64, answers[..64].Select(answer => answer.Body["ModelArn"]!.GetValue<string>()).Distinct().Count());
+        Assert.Equal(64, listed.Body["Models"]!.AsArray().Count);
+        Assert.Single(answers[64..], answer => answer.Status == HttpStatusCode.OK);
+        Assert.All(answers[64..].Where(answer => answer.Status != HttpStatusCode.OK), answer => Assert.Equal("ValidationException", answer.ErrorCode));
+    }
+
     [Theory]
     [MemberData(nameof(Doors))]
     public async Task An_endpoint_config_needs_existing_models_and_is_deleted_while_in_use(string doorName)

@@ -1,74 +1,81 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Application.Persistence;
 
 /// <summary>
-/// Group commit for new resources. Concurrent Create calls queue their rows; one writer inserts every queued row in a
-/// single transaction on a long-lived connection with prepared statements, then answers each caller. SQLite admits one
-/// writer at a time, so batching is what lets creates scale with concurrent clients. Each row has its own savepoint:
-/// a duplicate name fails that row only.
+/// Group commit for new resources, by flat combining. Each Create queues its row, then whichever caller finds the
+/// writer free inserts every queued row in a single transaction on a long-lived connection with prepared statements
+/// and answers each caller. SQLite admits one writer at a time, so batching is what lets creates scale with concurrent
+/// clients; and a lone client writes its own row on its own thread, with no hand-off to a background writer (waking
+/// an idle thread costs more than the insert). Each row has its own savepoint: a duplicate name fails that row only.
 /// </summary>
-public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) : BackgroundService
+public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) : IDisposable
 {
     private const int MaxBatch = 256;
 
-    private readonly Channel<PendingInsert> _pending = Channel.CreateUnbounded<PendingInsert>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<PendingInsert> _pending = new();
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly BatchWriter _writer = new(SqliteDatabase.ConnectionString(options.Value));
+    private readonly List<PendingInsert> _batch = new(MaxBatch);
 
     /// <summary>Inserts the record and its tags; false when its name or ARN is already taken.</summary>
     public Task<bool> InsertAsync(ResourceRecord record, CancellationToken cancellationToken)
     {
         var pending = new PendingInsert(record, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_pending.Writer.TryWrite(pending))
-        {
-            throw new InvalidOperationException("The service is shutting down.");
-        }
-
+        _pending.Enqueue(pending);
+        WriteQueuedRows();
         return pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Dispose()
     {
-        await using var writer = new BatchWriter(SqliteDatabase.ConnectionString(options.Value));
-        var batch = new List<PendingInsert>(MaxBatch);
-        var reader = _pending.Reader;
+        _writing.Wait();
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            _writer.Dispose();
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>
+    /// Writes batches while rows are queued and no other caller is writing. A caller that finds the writer busy leaves
+    /// its row to the writer, which looks at the queue again after every release, so no row is left behind.
+    /// </summary>
+    private void WriteQueuedRows()
+    {
+        while (!_pending.IsEmpty && _writing.Wait(0))
+        {
+            try
             {
-                while (batch.Count < MaxBatch && reader.TryRead(out var next))
+                while (_batch.Count < MaxBatch && _pending.TryDequeue(out var next))
                 {
-                    batch.Add(next);
+                    _batch.Add(next);
                 }
 
-                await writer.WriteAsync(batch);
-                batch.Clear();
+                _writer.Write(_batch);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: rows still queued are written before the process ends.
-            _pending.Writer.TryComplete();
-            while (reader.TryRead(out var next))
+            finally
             {
-                batch.Add(next);
+                _batch.Clear();
+                _writing.Release();
             }
-
-            await writer.WriteAsync(batch);
         }
     }
 
     private sealed record PendingInsert(ResourceRecord Record, TaskCompletionSource<bool> Completion);
 
-    private sealed class BatchWriter(string connectionString) : IAsyncDisposable
+    private sealed class BatchWriter(string connectionString) : IDisposable
     {
         private SqliteConnection? _connection;
         private SqliteCommand? _insertResource;
         private SqliteCommand? _insertTag;
 
-        public async Task WriteAsync(List<PendingInsert> batch)
+        public void Write(List<PendingInsert> batch)
         {
             if (batch.Count == 0)
             {
@@ -77,7 +84,7 @@ public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) :
 
             try
             {
-                var results = await InsertAllAsync(batch);
+                var results = InsertAll(batch);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(results[i]);
@@ -85,7 +92,7 @@ public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) :
             }
             catch (Exception e) when (e is SqliteException or InvalidOperationException)
             {
-                await ResetAsync();
+                Reset();
                 foreach (var pending in batch)
                 {
                     pending.Completion.TrySetException(e);
@@ -93,13 +100,13 @@ public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) :
             }
         }
 
-        public ValueTask DisposeAsync() => ResetAsync();
+        public void Dispose() => Reset();
 
-        private async Task<bool[]> InsertAllAsync(List<PendingInsert> batch)
+        private bool[] InsertAll(List<PendingInsert> batch)
         {
-            var connection = await OpenAsync();
+            var connection = Open();
             var results = new bool[batch.Count];
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+            using var transaction = connection.BeginTransaction();
             for (var i = 0; i < batch.Count; i++)
             {
                 var record = batch[i].Record;
@@ -108,14 +115,14 @@ public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) :
                 {
                     _insertResource!.Transaction = transaction;
                     Bind(_insertResource, record);
-                    record.Id = (long)(await _insertResource.ExecuteScalarAsync())!;
+                    record.Id = (long)_insertResource.ExecuteScalar()!;
                     _insertTag!.Transaction = transaction;
                     foreach (var tag in record.Tags)
                     {
                         _insertTag.Parameters["$resource"].Value = record.Id;
                         _insertTag.Parameters["$key"].Value = tag.Key;
                         _insertTag.Parameters["$value"].Value = tag.Value;
-                        await _insertTag.ExecuteNonQueryAsync();
+                        _insertTag.ExecuteNonQuery();
                     }
 
                     transaction.Release("row");
@@ -128,7 +135,7 @@ public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) :
                 }
             }
 
-            await transaction.CommitAsync();
+            transaction.Commit();
             return results;
         }
 
@@ -148,7 +155,7 @@ public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) :
             parameters["$summary"].Value = record.Summary;
         }
 
-        private async Task<SqliteConnection> OpenAsync()
+        private SqliteConnection Open()
         {
             if (_connection is not null)
             {
@@ -156,11 +163,11 @@ public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) :
             }
 
             var connection = new SqliteConnection(connectionString);
-            await connection.OpenAsync();
-            await using (var pragma = connection.CreateCommand())
+            connection.Open();
+            using (var pragma = connection.CreateCommand())
             {
                 pragma.CommandText = SqliteDatabase.ConnectionPragmas;
-                await pragma.ExecuteNonQueryAsync();
+                pragma.ExecuteNonQuery();
             }
 
             _insertResource = connection.CreateCommand();
@@ -183,14 +190,11 @@ public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) :
             return connection;
         }
 
-        private async ValueTask ResetAsync()
+        private void Reset()
         {
             _insertResource?.Dispose();
             _insertTag?.Dispose();
-            if (_connection is not null)
-            {
-                await _connection.DisposeAsync();
-            }
+            _connection?.Dispose();
 
             (_connection, _insertResource, _insertTag) = (null, null, null);
         }
@@ -202,9 +206,10 @@ public static class SqliteDatabase
 {
     /// <summary>
     /// With WAL (set once, kept in the file), synchronous=NORMAL is durable across a process crash and commits without
-    /// an fsync each.
+    /// an fsync each. Checkpoints, which do fsync, are left to <see cref="WalCheckpointer"/>; the journal size limit
+    /// gives the disk back after a burst of writes.
     /// </summary>
-    public const string ConnectionPragmas = "PRAGMA synchronous=NORMAL;";
+    public const string ConnectionPragmas = "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
 
     public static string ConnectionString(ControlPlaneOptions options) => $"Data Source={options.DatabasePath};Pooling=True;Default Timeout=30";
 }
