@@ -21,13 +21,11 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, IOp
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
 
-        var setting = await db.Settings.FindAsync([ServiceKeys.PageTokenKeyName], cancellationToken);
-        if (setting is null)
-        {
-            setting = new ServiceSetting { Name = ServiceKeys.PageTokenKeyName, Value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
-            db.Settings.Add(setting);
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        // A control plane and its workers may start together on a new data directory: whichever inserts the key first
+        // wins and every process reads that one.
+        var candidate = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        await db.Database.ExecuteSqlAsync($"INSERT OR IGNORE INTO Settings (Name, Value) VALUES ({ServiceKeys.PageTokenKeyName}, {candidate})", cancellationToken);
+        var setting = await db.Settings.AsNoTracking().SingleAsync(s => s.Name == ServiceKeys.PageTokenKeyName, cancellationToken);
 
         keys.PageTokenKey = Convert.FromBase64String(setting.Value);
         LogReady(logger, options.Value.DatabasePath);
