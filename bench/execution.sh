@@ -154,9 +154,10 @@ GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "no commit")
 DOCKER_V=$(docker version -f '{{.Server.Version}}' 2>/dev/null || echo n/a)
 MOTO_V=$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null || echo n/a)
 LOADAVG_END=$(loadavg)
+MACHINE=$(machine_summary)
 export B_DATE="$DATE" \
   B_SERVICE="ControlPlane (src/ControlPlane.Api, Release, git $GIT_REV; working tree as built), one instance per runtime/object store, started by this script; Docker engine $DOCKER_V; moto $MOTO_V" \
-  B_MACHINE="$(machine_summary), load average at start $LOADAVG_START, at end $LOADAVG_END (other engineers' builds and tests share the machine)" \
+  B_MACHINE="$MACHINE, load average at start $LOADAVG_START, at end $LOADAVG_END" \
   B_NOTES="client, service, moto and programs share the machine; the client polls DescribeTrainingJob every 100 ms (250 ms while staging)" \
   B_STAGE="$SIZE_MB MiB in $PARTS objects (random bytes) under one prefix, staged as the job's only channel by a Process-runtime job whose program exits at once; local store = files written and fsynced just before under <DataDirectory>/s3 (so in the page cache), moto S3 = put with boto3 just before (moto keeps them in memory); staging writes to the job workspace on the same disk (/tmp)."
 python3 - "$WORK/meta.json" <<'EOF'
