@@ -19,8 +19,9 @@
 # Exit status: 0 clean, 3 report written but some row had errors, other = harness failure.
 set -euo pipefail
 
-BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$BENCH_DIR")"
+BENCH_LOG_PREFIX=bench
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PY="$BENCH_DIR/sagemaker_bench.py"
 LUA="$BENCH_DIR/lua/sagemaker.lua"
 
@@ -41,45 +42,6 @@ if [[ "$OURS_TARGET" == moto ]]; then
 else
   RESULTS_FILE="${RESULTS_FILE:-$BENCH_DIR/results/controlplane-api-$DATE.md}"
 fi
-
-cd "$ROOT"
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-WORK="$(mktemp -d /tmp/controlplane-bench.XXXXXX)"
-STARTED_PGIDS=()
-
-# shellcheck disable=SC2317  # invoked via trap
-cleanup() {
-  local rc=$? pg _
-  trap - EXIT INT TERM
-  for pg in "${STARTED_PGIDS[@]}"; do
-    kill -TERM -- "-$pg" 2>/dev/null || true
-  done
-  for pg in "${STARTED_PGIDS[@]}"; do
-    for _ in $(seq 1 50); do kill -0 -- "-$pg" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-$pg" 2>/dev/null || true
-  done
-  if [[ $rc -eq 1 ]]; then
-    for f in "$WORK"/*.log; do
-      [[ -s "$f" ]] && { log "last lines of $(basename "$f"):"; tail -n 25 "$f" >&2; }
-    done
-  fi
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# start_bg NAME CMD... : run CMD in its own session/process group (pgid = pid, recorded for cleanup),
-# output to $WORK/NAME.log; sets BG_PID. Not to be called inside $(...) (the record would be lost).
-start_bg() {
-  local name=$1; shift
-  setsid "$@" >"$WORK/$name.log" 2>&1 </dev/null &
-  BG_PID=$!
-  STARTED_PGIDS+=("$BG_PID")
-}
 
 # pid of the process listening on 127.0.0.1:PORT (empty if none)
 listener_pid() {
@@ -104,11 +66,11 @@ command -v moto_server >/dev/null || die "moto_server not on PATH (pip install '
 python3 -c 'import boto3' 2>/dev/null || die "python3 cannot import boto3"
 command -v ss >/dev/null || die "ss (iproute2) is needed"
 
-LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg)
+LOADAVG_START=$(loadavg)
 # ---------------------------------------------------------------- start targets
 start_moto() { # NAME -> sets MOTO_STARTED_URL
   local name=$1 port
-  port=$(python3 "$PY" freeport)
+  port=$(free_port)
   start_bg "$name" moto_server -H 127.0.0.1 -p "$port"
   MOTO_STARTED_URL="http://127.0.0.1:$port"
 }
@@ -116,7 +78,7 @@ start_moto() { # NAME -> sets MOTO_STARTED_URL
 log "starting moto_server"
 start_moto moto
 MOTO_URL=$MOTO_STARTED_URL
-python3 "$PY" wait "$MOTO_URL" 60 >&2 || die "moto_server did not come up"
+wait_for_service "$MOTO_URL" 60 || die "moto_server did not come up"
 MOTO_PID=$(listener_pid "${MOTO_URL##*:}")
 MOTO_VERSION=$(python3 -c 'import moto; print(moto.__version__)')
 
@@ -128,7 +90,7 @@ case "$OURS_TARGET" in
     log "OURS_TARGET=moto: harness self-test, a second moto_server stands in for ControlPlane"
     start_moto ours
     OURS_URL=$MOTO_STARTED_URL
-    python3 "$PY" wait "$OURS_URL" 60 >&2 || die "second moto_server did not come up"
+    wait_for_service "$OURS_URL" 60 || die "second moto_server did not come up"
     OURS_PID=$(listener_pid "${OURS_URL##*:}")
     OURS_LABEL="moto_server $MOTO_VERSION at $OURS_URL (SELF-TEST stand-in, not ControlPlane)"
     ;;
@@ -136,7 +98,7 @@ case "$OURS_TARGET" in
     if [[ -n "${CONTROLPLANE_URL:-}" ]]; then
       OURS_URL="${CONTROLPLANE_URL%/}"
       log "using running service at $OURS_URL"
-      python3 "$PY" wait "$OURS_URL" 30 >&2 || die "$OURS_URL does not answer"
+      wait_for_service "$OURS_URL" 30 || die "$OURS_URL does not answer"
       OURS_PID="${CONTROLPLANE_PID:-}"
       if [[ -z "$OURS_PID" && "$OURS_URL" =~ ^https?://(127\.0\.0\.1|localhost):([0-9]+) ]]; then
         OURS_PID=$(listener_pid "${BASH_REMATCH[2]}")
@@ -145,21 +107,11 @@ case "$OURS_TARGET" in
     else
       [[ -d "$ROOT/src/ControlPlane.Api" ]] \
         || die "$ROOT/src/ControlPlane.Api does not exist yet; set CONTROLPLANE_URL, or OURS_TARGET=moto for a harness self-test"
-      command -v dotnet >/dev/null || die "dotnet not on PATH"
       port_in_use "$CONTROLPLANE_PORT" && die "port $CONTROLPLANE_PORT is busy; stop that process or set CONTROLPLANE_PORT"
       OURS_URL="http://127.0.0.1:$CONTROLPLANE_PORT"
-      mkdir -p "$WORK/cp-data"
-      # Build first, in the foreground and without build servers that would linger (and use CPU/RAM)
-      # next to the measured processes; then `dotnet run --no-build` starts exactly what was built.
-      export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
-      log "building src/ControlPlane.Api (Release; log in $WORK/build.log)"
-      timeout -k 10 "$STARTUP_TIMEOUT" dotnet build src/ControlPlane.Api -c Release -nodeReuse:false \
-        -p:UseSharedCompilation=false >"$WORK/build.log" 2>&1 || { tail -n 30 "$WORK/build.log" >&2; die "build failed"; }
-      log "starting ControlPlane: dotnet run --project src/ControlPlane.Api -c Release --no-build (log in $WORK/ours.log)"
+      build_api "$STARTUP_TIMEOUT"
       # shellcheck disable=SC2086  # DOTNET_RUN_FLAGS / CONTROLPLANE_ARGS are word lists on purpose
-      start_bg ours dotnet run --project src/ControlPlane.Api -c Release --no-build $DOTNET_RUN_FLAGS -- \
-          --urls "$OURS_URL" --ControlPlane:DataDirectory "$WORK/cp-data" $CONTROLPLANE_ARGS
-      python3 "$PY" wait "$OURS_URL" "$STARTUP_TIMEOUT" >&2 || die "ControlPlane did not come up within ${STARTUP_TIMEOUT}s"
+      start_api ours "$OURS_URL" "$WORK/cp-data" "$STARTUP_TIMEOUT" $DOTNET_RUN_FLAGS -- $CONTROLPLANE_ARGS
       OURS_PID=$(listener_pid "$CONTROLPLANE_PORT")
       GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "no commit")
       OURS_LABEL="ControlPlane (src/ControlPlane.Api, Release, git $GIT_REV, started by this script) at $OURS_URL"
@@ -228,7 +180,7 @@ MEM+=("moto after load: $(rss_mib "$MOTO_PID")")
 
 # ---------------------------------------------------------------- report
 THREADS16=$(( 16 < WRK_THREADS ? 16 : WRK_THREADS ))
-MACHINE="$(nproc) cores ($(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/^MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo), $(sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release), load average at start $LOADAVG_START, at end $(cut -d" " -f1-3 /proc/loadavg)"
+MACHINE="$(machine_summary), $(sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release), load average at start $LOADAVG_START, at end $(loadavg)"
 WRK_VERSION=$(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2 || true)  # wrk -v exits 1
 MEM_TEXT=$(printf '%s\n' "${MEM[@]}")
 export B_DATE="$DATE" B_OURS="$OURS_LABEL" B_MOTO="$MOTO_LABEL" B_DURATION="$DURATION" B_WARMUP="$WARMUP" \

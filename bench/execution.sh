@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Training execution benchmark: CreateTrainingJob -> training program running (Docker with a cached image, Process),
-# and channel staging throughput from the local object store and from moto S3. See bench/README.md ("execution.sh").
+# Training execution benchmark: CreateTrainingJob -> container running (a /bin/sh program; python for information) on
+# Docker with a cached image and on Process, and channel staging throughput from the local object store and from
+# moto S3. See bench/README.md ("execution.sh").
 # Everything it starts it stops again (trap on EXIT/INT/TERM); its scratch directory is removed.
 #
 # Environment (all optional):
@@ -17,8 +18,9 @@
 # Exit status: 0 clean, 3 report written but something failed (see ERRORS in the report), other = harness failure.
 set -euo pipefail
 
-BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$BENCH_DIR")"
+BENCH_LOG_PREFIX=exec-bench
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PY="$BENCH_DIR/execution_bench.py"
 TRAINER_DIR="$BENCH_DIR/exec-trainer"
 N="${N:-20}"
@@ -37,66 +39,24 @@ TRAINER_PYTHON="${TRAINER_PYTHON:-$(python3 -c 'import os, sys; print(os.path.re
 DOCKER_IMAGE="127.0.0.1:5000/bench/exec-trainer:1"
 TAG="$(printf '%x' "$(date +%s)")"
 
-cd "$ROOT"
-log() { printf '[exec-bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-WORK="$(mktemp -d /tmp/controlplane-exec-bench.XXXXXX)"
-STARTED_PGIDS=()
-
-# shellcheck disable=SC2317  # invoked via trap
-cleanup() {
-  local rc=$? pg _
-  trap - EXIT INT TERM
-  for pg in "${STARTED_PGIDS[@]}"; do kill -TERM -- "-$pg" 2>/dev/null || true; done
-  for pg in "${STARTED_PGIDS[@]}"; do
-    for _ in $(seq 1 50); do kill -0 -- "-$pg" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-$pg" 2>/dev/null || true
-  done
-  if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
-    # Containers of this run the service did not get to remove (interrupted run), and baseline leftovers.
-    local ids
-    ids=$(docker ps -aq --filter "name=-train-bx-$TAG-" --filter "label=controlplane.kind=training-jobs"; \
-          docker ps -aq --filter "label=controlplane.bench=baseline")
-    [[ -n "$ids" ]] && docker rm -f $ids >/dev/null 2>&1 || true
-  fi
-  if [[ $rc -eq 1 ]]; then
-    for f in "$WORK"/*.log; do
-      [[ -s "$f" ]] && { log "last lines of $(basename "$f"):"; tail -n 25 "$f" >&2; }
-    done
-  fi
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-start_bg() { # NAME CMD... : own session/process group, output to $WORK/NAME.log; sets BG_PID
-  local name=$1; shift
-  setsid "$@" >"$WORK/$name.log" 2>&1 </dev/null &
-  BG_PID=$!
-  STARTED_PGIDS+=("$BG_PID")
-}
-stop_bg() { # PGID
-  local pg=$1 _
-  kill -TERM -- "-$pg" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 -- "-$pg" 2>/dev/null || return 0; sleep 0.2; done
-  kill -KILL -- "-$pg" 2>/dev/null || true
+# Containers of this run the service did not get to remove (interrupted run), and baseline leftovers.
+# shellcheck disable=SC2317  # called by lib.sh on exit
+bench_on_exit() {
+  command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 || return 0
+  local ids
+  ids=$(docker ps -aq --filter "name=-train-bx-$TAG-" --filter "label=controlplane.kind=training-jobs"; \
+        docker ps -aq --filter "label=controlplane.bench=baseline")
+  # shellcheck disable=SC2086  # one id per word
+  [[ -z "$ids" ]] || docker rm -f $ids >/dev/null 2>&1
 }
 
 # start_service NAME ARGS... : ControlPlane with its own data directory $WORK/NAME-data; sets SVC_URL, SVC_PGID, SVC_DATA
 start_service() {
   local name=$1; shift
-  local port; port=$(python3 "$PY" freeport)
-  SVC_URL="http://127.0.0.1:$port"
+  SVC_URL="http://127.0.0.1:$(free_port)"
   SVC_DATA="$WORK/$name-data"
-  mkdir -p "$SVC_DATA"
-  log "starting ControlPlane '$name' at $SVC_URL: $*"
-  start_bg "$name" dotnet run --project src/ControlPlane.Api -c Release --no-build --no-launch-profile -- \
-    --urls "$SVC_URL" --ControlPlane:DataDirectory "$SVC_DATA" "$@"
-  SVC_PGID=$BG_PID
-  python3 "$PY" wait "$SVC_URL" "$STARTUP_TIMEOUT" >&2 || die "ControlPlane '$name' did not come up"
+  start_api "$name" "$SVC_URL" "$SVC_DATA" "$STARTUP_TIMEOUT" --no-launch-profile -- "$@"
+  SVC_PGID=$API_PGID
 }
 seed_tiny() { mkdir -p "$1/s3/bench/tiny"; printf '1,2\n' >"$1/s3/bench/tiny/a.csv"; }
 
@@ -111,15 +71,10 @@ if [[ " $RUNTIMES " == *" docker "* ]]; then
     bash deploy/setup.sh >"$WORK/setup.log" 2>&1 || die "deploy/setup.sh failed (see $WORK/setup.log)"
   fi
 fi
-LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg)
+LOADAVG_START=$(loadavg)
 
 export PYTHONDONTWRITEBYTECODE=1  # no bench/__pycache__ from importing sagemaker_bench
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  log "building src/ControlPlane.Api (Release)"
-  timeout -k 10 "$STARTUP_TIMEOUT" dotnet build src/ControlPlane.Api -c Release -nodeReuse:false \
-    -p:UseSharedCompilation=false >"$WORK/build.log" 2>&1 || { tail -n 30 "$WORK/build.log" >&2; die "build failed"; }
-fi
+[[ "${SKIP_BUILD:-0}" == 1 ]] || build_api "$STARTUP_TIMEOUT"
 
 RESULTS=()
 SIZE_BYTES=$(( SIZE_MB * 1024 * 1024 ))
@@ -133,10 +88,13 @@ if [[ " $RUNTIMES " == *" process "* || " $STAGE_SOURCES " == *" local "* ]]; th
   start_service process "${PROCESS_ARGS[@]}"
   seed_tiny "$SVC_DATA"
   if [[ " $RUNTIMES " == *" process "* ]]; then
-    log "Process runtime: baseline ($BASELINE_N × $TRAINER_PYTHON bench_trainer.py) and $N jobs"
-    run_py baseline-host "$TRAINER_PYTHON" "$TRAINER_DIR/bench_trainer.py" "$BASELINE_N" "$WORK/base-host.json"
-    run_py latency "$SVC_URL" process "$PROCESS_IMAGE" "$N" "$TAG-p" "$WORK/lat-process.json"
-    RESULTS+=("$WORK/base-host.json" "$WORK/lat-process.json")
+    log "Process runtime: baselines ($BASELINE_N × sh bench_trainer.sh, $BASELINE_N × $TRAINER_PYTHON bench_trainer.py), 2 × $N jobs"
+    run_py baseline-host process-sh "$BASELINE_N" "$WORK/base-host-sh.json" /bin/sh "$TRAINER_DIR/bench_trainer.sh"
+    run_py baseline-host process-python "$BASELINE_N" "$WORK/base-host-py.json" "$TRAINER_PYTHON" "$TRAINER_DIR/bench_trainer.py"
+    run_py latency "$SVC_URL" "process, sh" process process-sh "$PROCESS_IMAGE" "$N" "$TAG-ps" "$WORK/lat-process-sh.json" \
+      "{\"AlgorithmSpecification\": {\"ContainerEntrypoint\": [\"/bin/sh\", \"$TRAINER_DIR/bench_trainer.sh\"]}}"
+    run_py latency "$SVC_URL" "process, python" process process-python "$PROCESS_IMAGE" "$N" "$TAG-pp" "$WORK/lat-process-py.json"
+    RESULTS+=("$WORK/base-host-sh.json" "$WORK/base-host-py.json" "$WORK/lat-process-sh.json" "$WORK/lat-process-py.json")
   fi
   if [[ " $STAGE_SOURCES " == *" local "* ]]; then
     log "local store: $SIZE_MB MiB in $PARTS files, $STAGE_RUNS staging job(s)"
@@ -154,19 +112,24 @@ if [[ " $RUNTIMES " == *" docker "* ]]; then
   DOCKER_BUILDKIT=0 docker build -q -t "$DOCKER_IMAGE" "$TRAINER_DIR" >"$WORK/docker-build.log" 2>&1 \
     || die "docker build failed: $(tail -n 5 "$WORK/docker-build.log")"
   docker push -q "$DOCKER_IMAGE" >"$WORK/docker-push.log" 2>&1 || die "docker push failed: $(tail -n 5 "$WORK/docker-push.log")"
-  log "Docker: baseline ($BASELINE_N × docker run, $BASELINE_N × Engine API create+start)"
+  log "Docker: baselines ($BASELINE_N × docker run, $BASELINE_N × 4 Engine API create+start)"
   run_py baseline-docker "$DOCKER_IMAGE" "$BASELINE_N" "$WORK/base-docker.json"
   start_service docker --ControlPlane:Containers:Runtime docker
   seed_tiny "$SVC_DATA"
-  log "Docker runtime: $N jobs"
-  run_py latency "$SVC_URL" docker "$DOCKER_IMAGE" "$N" "$TAG-d" "$WORK/lat-docker.json"
-  RESULTS+=("$WORK/base-docker.json" "$WORK/lat-docker.json")
+  log "Docker runtime: 3 × $N jobs"
+  SH_SPEC='"AlgorithmSpecification": {"ContainerEntrypoint": ["/bin/sh", "/opt/program/bench_trainer.sh"]}'
+  run_py latency "$SVC_URL" "docker, sh" docker docker-sh-bridge "$DOCKER_IMAGE" "$N" "$TAG-ds" "$WORK/lat-docker-sh.json" \
+    "{$SH_SPEC}"
+  run_py latency "$SVC_URL" "docker, sh, EnableNetworkIsolation" docker docker-sh-disabled "$DOCKER_IMAGE" "$N" "$TAG-di" \
+    "$WORK/lat-docker-sh-isolated.json" "{$SH_SPEC, \"EnableNetworkIsolation\": true}"
+  run_py latency "$SVC_URL" "docker, python" docker docker-python-bridge "$DOCKER_IMAGE" "$N" "$TAG-dp" "$WORK/lat-docker-py.json"
+  RESULTS+=("$WORK/base-docker.json" "$WORK/lat-docker-sh.json" "$WORK/lat-docker-sh-isolated.json" "$WORK/lat-docker-py.json")
   stop_bg "$SVC_PGID"; rm -rf "$SVC_DATA"
 fi
 
 # ---------------------------------------------------------------- moto S3 staging
 if [[ " $STAGE_SOURCES " == *" s3 "* ]]; then
-  MOTO_PORT=$(python3 "$PY" freeport)
+  MOTO_PORT=$(free_port)
   MOTO_URL="http://127.0.0.1:$MOTO_PORT"
   log "starting moto_server at $MOTO_URL"
   start_bg moto moto_server -H 127.0.0.1 -p "$MOTO_PORT"
@@ -190,13 +153,11 @@ fi
 GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "no commit")
 DOCKER_V=$(docker version -f '{{.Server.Version}}' 2>/dev/null || echo n/a)
 MOTO_V=$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null || echo n/a)
-CPU=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
-MEM_GB=$(awk '/^MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo)
-LOADAVG_END=$(cut -d' ' -f1-3 /proc/loadavg)
-NPROC=$(nproc)
+LOADAVG_END=$(loadavg)
+MACHINE=$(machine_summary)
 export B_DATE="$DATE" \
   B_SERVICE="ControlPlane (src/ControlPlane.Api, Release, git $GIT_REV; working tree as built), one instance per runtime/object store, started by this script; Docker engine $DOCKER_V; moto $MOTO_V" \
-  B_MACHINE="$NPROC cores ($CPU), $MEM_GB, load average at start $LOADAVG_START, at end $LOADAVG_END" \
+  B_MACHINE="$MACHINE, load average at start $LOADAVG_START, at end $LOADAVG_END" \
   B_NOTES="client, service, moto and programs share the machine; the client polls DescribeTrainingJob every 100 ms (250 ms while staging)" \
   B_STAGE="$SIZE_MB MiB in $PARTS objects (random bytes) under one prefix, staged as the job's only channel by a Process-runtime job whose program exits at once; local store = files written and fsynced just before under <DataDirectory>/s3 (so in the page cache), moto S3 = put with boto3 just before (moto keeps them in memory); staging writes to the job workspace on the same disk (/tmp)."
 python3 - "$WORK/meta.json" <<'EOF'

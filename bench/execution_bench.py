@@ -6,9 +6,15 @@ Subcommands (results are JSON files the report reads):
   wait URL TIMEOUT_S                        wait until URL answers a SageMaker request
   seed-local STORE_DIR BUCKET PREFIX MB PARTS   write PARTS files, MB MiB in all, to <STORE_DIR>/<BUCKET>/<PREFIX>
   seed-s3 S3_URL BUCKET PREFIX MB PARTS     put the same objects into an S3 endpoint (moto) with boto3
-  latency URL LABEL IMAGE N TAG OUT         N sequential training jobs: request sent -> program's STARTED line
-  baseline-host PYTHON SCRIPT N OUT         PYTHON SCRIPT started N times from here: spawn -> STARTED
-  baseline-docker IMAGE N OUT               the image started N times with `docker run` and with the Engine API
+  latency URL LABEL RUNTIME BASELINE IMAGE N TAG OUT [JOB_JSON]
+                                            N sequential training jobs: request sent -> program's STARTED line;
+                                            JOB_JSON is merged into each CreateTrainingJob request (e.g. an
+                                            AlgorithmSpecification.ContainerEntrypoint); BASELINE names the baseline
+                                            the report subtracts
+  baseline-host KEY N OUT PROGRAM...        PROGRAM started N times from here: spawn -> STARTED
+  baseline-docker IMAGE N OUT               the image started N times with `docker run` and with the Engine API, with
+                                            python and with /bin/sh as the program, on the default bridge network
+                                            (what a job's container gets) and with networking disabled
   stage URL LABEL IMAGE S3URI RUNS TAG BYTES DATA_DIR OUT   staging time of a channel from DescribeTrainingJob
   report META_JSON OUT RESULT_JSON...       Markdown report on stdout and in OUT; exit 3 if anything failed
 """
@@ -84,8 +90,14 @@ def cmd_seed_s3(url, bucket, prefix, mb, parts):
 
 
 # ---------------------------------------------------------------------------------------------------- jobs
-def _job(name, image, s3uri):
-    return {
+def _merge(base, extra):
+    for k, v in extra.items():
+        base[k] = _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+    return base
+
+
+def _job(name, image, s3uri, extra=None):
+    return _merge({
         "TrainingJobName": name, "RoleArn": ROLE,
         "AlgorithmSpecification": {"TrainingImage": image, "TrainingInputMode": "File"},
         "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {
@@ -93,12 +105,12 @@ def _job(name, image, s3uri):
         "OutputDataConfig": {"S3OutputPath": "s3://bench/out/"},
         "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10},
         "StoppingCondition": {"MaxRuntimeInSeconds": 600},
-    }
+    }, extra or {})
 
 
-def _run_job(url, name, image, s3uri, timeout=300, poll=0.1):
+def _run_job(url, name, image, s3uri, timeout=300, poll=0.1, extra=None):
     """Create one job, wait for its end; return (t_sent, create_rtt_s, final description)."""
-    body = _job(name, image, s3uri)
+    body = _job(name, image, s3uri, extra)
     t_sent = time.time()
     status, resp = wire(url, "CreateTrainingJob", body, timeout=30)
     rtt = time.time() - t_sent
@@ -123,18 +135,19 @@ def _logs(url, name):
         return r.read()
 
 
-def cmd_latency(url, label, image, n, tag, out):
+def cmd_latency(url, label, runtime, baseline, image, n, tag, out, job_json="{}"):
     rows, errors = [], []
     tiny = "s3://bench/tiny/"
+    extra = json.loads(job_json)
     # One unmeasured warm-up job: JIT, first pull, connection set-up.
     try:
-        _run_job(url, f"bx-{tag}-warm", image, tiny)
+        _run_job(url, f"bx-{tag}-warm", image, tiny, extra=extra)
     except RuntimeError as e:
         errors.append(f"warm-up: {e}")
     for i in range(int(n)):
         name = f"bx-{tag}-{i:03d}"
         try:
-            t_sent, rtt, d = _run_job(url, name, image, tiny)
+            t_sent, rtt, d = _run_job(url, name, image, tiny, extra=extra)
             log = _logs(url, name)
             m = STARTED.search(log)
             if d["TrainingJobStatus"] != "Completed" or not m:
@@ -155,20 +168,21 @@ def cmd_latency(url, label, image, n, tag, out):
                   f"Training write vs program start {1000 * rows[-1]['launch']:.0f})", file=sys.stderr)
         except (RuntimeError, OSError, KeyError) as e:
             errors.append(f"{name}: {type(e).__name__}: {e}")
-    json.dump({"kind": "latency", "label": label, "image": image, "n": int(n), "rows": rows, "errors": errors},
-              open(out, "w"))
+    json.dump({"kind": "latency", "label": label, "runtime": runtime, "baseline": baseline, "image": image, "n": int(n),
+               "rows": rows, "errors": errors}, open(out, "w"))
     return 0 if not errors else 3
 
 
-def cmd_baseline_host(python, script, n, out):
+def cmd_baseline_host(key, n, out, *program):
     vals = []
     for _ in range(int(n)):
         t0 = time.time()
-        p = subprocess.run([python, script, "train"], capture_output=True, check=True)
+        p = subprocess.run([*program, "train"], capture_output=True, check=True)
         vals.append(float(STARTED.search(p.stdout).group(1)) - t0)
-    json.dump({"kind": "baseline", "label": f"host: {python} bench_trainer.py (subprocess spawn -> STARTED)",
-               "key": "process", "values": vals}, open(out, "w"))
-    print(f"  host python3 start: median {1000 * statistics.median(vals):.1f} ms", file=sys.stderr)
+    shown = " ".join(os.path.basename(a) if i else a for i, a in enumerate(program))
+    json.dump({"kind": "baseline", "label": f"host: {shown} (subprocess spawn -> STARTED)", "key": key, "values": vals},
+              open(out, "w"))
+    print(f"  host {shown}: median {1000 * statistics.median(vals):.1f} ms", file=sys.stderr)
 
 
 class _UnixHTTP(http.client.HTTPConnection):
@@ -193,31 +207,45 @@ def _engine(method, path, body=None):
     return json.loads(data) if data and data[:1] in b"{[" else data
 
 
+SH_TRAINER = ["/bin/sh", "/opt/program/bench_trainer.sh"]
+# (key, label, Entrypoint, container config): what the service asks the engine for, through Docker.DotNet.
+ENGINE_BASELINES = [
+    ("docker-sh-bridge", "/bin/sh program, default bridge network (a job's container)", SH_TRAINER, {}),
+    ("docker-sh-disabled", "/bin/sh program, networking disabled (an isolated job's container)", SH_TRAINER,
+     {"NetworkDisabled": True, "HostConfig": {"NetworkMode": "none"}}),
+    ("docker-sh-none", "/bin/sh program, network mode none", SH_TRAINER, {"HostConfig": {"NetworkMode": "none"}}),
+    ("docker-python-bridge", "python3 program, default bridge network", None, {}),
+]
+
+
 def cmd_baseline_docker(image, n, out):
-    cli, api = [], []
+    cli, api = [], {key: [] for key, *_ in ENGINE_BASELINES}
     for _ in range(int(n)):
         t0 = time.time()
-        p = subprocess.run(["docker", "run", "--rm", "--network", "none", image, "train"],
-                           capture_output=True, check=True)
+        p = subprocess.run(["docker", "run", "--rm", "--network", "none", "--entrypoint", SH_TRAINER[0], image,
+                            *SH_TRAINER[1:]], capture_output=True, check=True)
         cli.append(float(STARTED.search(p.stdout).group(1)) - t0)
     for i in range(int(n)):
-        # What the service does through Docker.DotNet, without the docker CLI: create, start; then wait, logs, remove.
-        t0 = time.time()
-        cid = _engine("POST", f"/containers/create?name=bx-baseline-{os.getpid()}-{i}",
-                      {"Image": image, "Cmd": ["train"], "Labels": {"controlplane.bench": "baseline"},
-                       "HostConfig": {"NetworkMode": "none"}})["Id"]
-        try:
-            _engine("POST", f"/containers/{cid}/start")
-            _engine("POST", f"/containers/{cid}/wait")
-            api.append(float(STARTED.search(_engine("GET", f"/containers/{cid}/logs?stdout=1")).group(1)) - t0)
-        finally:
-            _engine("DELETE", f"/containers/{cid}?force=1")
-    json.dump([{"kind": "baseline", "label": "`docker run --rm` of the image (CLI spawn -> STARTED)", "key": "docker-cli",
-                "values": cli},
-               {"kind": "baseline", "label": "Docker Engine API create + start of the image (-> STARTED)",
-                "key": "docker", "values": api}], open(out, "w"))
-    print(f"  docker run: median {1000 * statistics.median(cli):.1f} ms; "
-          f"engine API create+start: median {1000 * statistics.median(api):.1f} ms", file=sys.stderr)
+        for key, _, entrypoint, config in ENGINE_BASELINES:
+            # Without the docker CLI: create, start; then wait, logs, remove.
+            t0 = time.time()
+            body = {"Image": image, "Cmd": ["train"], "Labels": {"controlplane.bench": "baseline"}, **config}
+            if entrypoint:
+                body.update(Entrypoint=entrypoint, Cmd=None)
+            cid = _engine("POST", f"/containers/create?name=bx-baseline-{os.getpid()}-{key}-{i}", body)["Id"]
+            try:
+                _engine("POST", f"/containers/{cid}/start")
+                _engine("POST", f"/containers/{cid}/wait")
+                api[key].append(float(STARTED.search(_engine("GET", f"/containers/{cid}/logs?stdout=1")).group(1)) - t0)
+            finally:
+                _engine("DELETE", f"/containers/{cid}?force=1")
+    results = [{"kind": "baseline", "label": "`docker run --rm --network none` of the image, /bin/sh program "
+                "(CLI spawn -> STARTED)", "key": "docker-cli-sh", "values": cli}]
+    results += [{"kind": "baseline", "label": f"Docker Engine API create + start: {label} (-> STARTED)", "key": key,
+                 "values": api[key]} for key, label, *_ in ENGINE_BASELINES]
+    json.dump(results, open(out, "w"))
+    for r in results:
+        print(f"  {r['key']}: median {1000 * statistics.median(r['values']):.1f} ms", file=sys.stderr)
 
 
 def cmd_stage(url, label, image, s3uri, runs, tag, nbytes, data_dir, out):
@@ -273,16 +301,18 @@ def cmd_report(meta_json, out, *files):
     L = [f"# Training execution: container start latency and channel staging ({meta['date']})", ""]
     L += [f"- service: {meta['service']}", f"- machine: {meta['machine']}", f"- {meta['notes']}", ""]
     L += ["## CreateTrainingJob → training program running", "",
-          "Latency = the program's first action (`STARTED <time.time()>`, bench/exec-trainer/bench_trainer.py) − "
-          "the moment the client sent CreateTrainingJob (same host clock). Jobs run one at a time, each with a "
-          "1-object channel, after one unmeasured warm-up job.", "",
-          "| runtime | jobs | median ms | p90 ms | min ms | max ms | target (median) | verdict |",
+          "Latency = the program's first action (`STARTED <time>`) − the moment the client sent CreateTrainingJob "
+          "(same host clock). The sh rows are the container-running measure: bench/exec-trainer/bench_trainer.sh, "
+          "whose first instruction prints `date +%s.%N` (no interpreter start-up; the sh host baseline below is what "
+          "dash + date cost). The python rows run bench_trainer.py, whose first action is `time.time()` after python's "
+          "start-up. Jobs run one at a time, each with a 1-object channel, after one unmeasured warm-up job.", "",
+          "| runtime / program | jobs | median ms | p90 ms | min ms | max ms | target (median) | verdict |",
           "|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in lat:
         v = [x["total"] for x in r["rows"]]
-        t = targets.get(r["label"])
+        t = targets[r["runtime"]]
         if not v:
-            L.append(f"| {r['label']} | 0 | — | — | — | — | ≤ {_ms(t)} | NOT MEASURED |")
+            L.append(f"| {r['label']} | 0 | — | — | — | — | ≤ {1000 * t:.0f} | NOT MEASURED |")
             continue
         med = statistics.median(v)
         verdict = "NOT MEASURED (errors)" if r["errors"] else ("PASS" if med <= t else "FAIL")
@@ -290,42 +320,45 @@ def cmd_report(meta_json, out, *files):
                  f"| ≤ {1000 * t:.0f} | {verdict} |")
     L += ["", "Where the time goes (medians, ms). Service timestamps (CreationTime, SecondaryStatusTransitions) "
           "have 1 ms resolution.", "",
-          "| runtime | Create RTT | sent → CreationTime | CreationTime → Starting (queue pick-up) "
-          "| Starting → Training (prepare, stage 1 object, config, pull/inspect, create + start; Training is recorded "
+          "| runtime / program | Create RTT | sent → CreationTime | CreationTime → Starting (queue pick-up) "
+          "| Starting → Training (prepare, stage 1 object, config, image check, create + start; Training is recorded "
           "once the container runs) | Training → STARTED (the program's own start-up, minus the Training write; can be "
-          "negative) | no-op program start outside the service | service overhead (median − baseline) |",
+          "negative) | the same program started outside the service (baseline) | service overhead (median − "
+          "baseline) |",
           "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in lat:
         if not r["rows"]:
             continue
         med = {k: statistics.median(x[k] for x in r["rows"])
                for k in ("rtt", "to_creation", "queue", "prepare", "launch", "total")}
-        b = base.get(r["label"])
+        b = base.get(r["baseline"])
         bm = statistics.median(b["values"]) if b else None
         L.append(f"| {r['label']} | {_ms(med['rtt'])} | {_ms(med['to_creation'])} | {_ms(med['queue'])} "
-                 f"| {_ms(med['prepare'])} | {_ms(med['launch'])} | {_ms(bm) if b else '—'} "
+                 f"| {_ms(med['prepare'])} | {_ms(med['launch'])} | {_ms(bm) + ' (' + r['baseline'] + ')' if b else '—'} "
                  f"| {_ms(med['total'] - bm) if b else '—'} |")
     if base:
-        L += ["", "No-op program start baselines (same program, started without the service):", "",
-              "| baseline | runs | median ms | p90 ms | min ms | max ms |", "|---|---:|---:|---:|---:|---:|"]
+        L += ["", "No-op program start baselines (the same programs, started without the service; the Engine API "
+              "rows are the engine's own floor for a container start on this machine):", "",
+              "| baseline | key | runs | median ms | p90 ms | min ms | max ms |", "|---|---|---:|---:|---:|---:|---:|"]
         for b in base.values():
             v = b["values"]
-            L.append(f"| {b['label']} | {len(v)} | {_ms(statistics.median(v))} | {_ms(_pct(v, 90))} "
+            L.append(f"| {b['label']} | {b['key']} | {len(v)} | {_ms(statistics.median(v))} | {_ms(_pct(v, 90))} "
                      f"| {_ms(min(v))} | {_ms(max(v))} |")
-    L += ["", "## Channel staging throughput (Process runtime)", "",
-          f"{meta['stage_desc']} Staging time = Downloading transition EndTime − StartTime "
-          "(DescribeTrainingJob; also covers writing the config files). MB = 10^6 bytes.", "",
-          "| source | runs | size | staging s (each) | median MB/s | best MB/s | staged bytes verified |",
-          "|---|---:|---:|---|---:|---:|---|"]
-    for r in stage:
-        if not r["rows"]:
-            L.append(f"| {r['label']} | 0 | — | — | — | — | NOT MEASURED |")
-            continue
-        rates = [x["bytes"] / 1e6 / x["seconds"] for x in r["rows"]]
-        ok = all(x["staged"] == x["bytes"] for x in r["rows"])
-        L.append(f"| {r['label']} | {len(rates)} | {r['rows'][0]['bytes'] / 2**20:.0f} MiB "
-                 f"| {', '.join('%.2f' % x['seconds'] for x in r['rows'])} | {statistics.median(rates):.0f} "
-                 f"| {max(rates):.0f} | {'yes' if ok else 'NO'} |")
+    if stage:
+        L += ["", "## Channel staging throughput (Process runtime)", "",
+              f"{meta['stage_desc']} Staging time = Downloading transition EndTime − StartTime "
+              "(DescribeTrainingJob; also covers writing the config files). MB = 10^6 bytes.", "",
+              "| source | runs | size | staging s (each) | median MB/s | best MB/s | staged bytes verified |",
+              "|---|---:|---:|---|---:|---:|---|"]
+        for r in stage:
+            if not r["rows"]:
+                L.append(f"| {r['label']} | 0 | — | — | — | — | NOT MEASURED |")
+                continue
+            rates = [x["bytes"] / 1e6 / x["seconds"] for x in r["rows"]]
+            ok = all(x["staged"] == x["bytes"] for x in r["rows"])
+            L.append(f"| {r['label']} | {len(rates)} | {r['rows'][0]['bytes'] / 2**20:.0f} MiB "
+                     f"| {', '.join('%.2f' % x['seconds'] for x in r['rows'])} | {statistics.median(rates):.0f} "
+                     f"| {max(rates):.0f} | {'yes' if ok else 'NO'} |")
     errs = [f"{r['label']}: {e}" for r in results for e in r.get("errors", [])]
     if errs:
         L += ["", "## ERRORS", ""] + [f"- {e}" for e in errs[:20]]

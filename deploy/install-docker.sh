@@ -216,6 +216,13 @@ clear_stale_pidfile /var/run/docker/containerd/containerd.pid containerd
 storage=$(probe_storage_driver)
 ipt=$(probe_iptables)
 
+# Container start latency was measured against these flags (bench/execution.sh, strace of dockerd and containerd):
+# most of a start here is dockerd re-executing its 75 MB binary for libnetwork (the libnetwork-setkey prestart hook,
+# then the set-ipv6 helper; ~180 ms of CPU each on the 2-core dev machine) whenever Docker sets up a container's
+# network namespace, bridge or "none" alike. No daemon flag avoids that; the control plane disables Docker's
+# networking for containers that have no network instead (src/ControlPlane.Orchestration/Runtimes/README.md).
+# --userland-proxy only acts on published ports, --init would add an exec to every start, Debian's crun (1.8.1)
+# refuses this host's hybrid cgroups, and the systemd cgroup driver needs systemd: so the flags stay as they are.
 flags=(
   # Explicit socket: the docker CLI and the control plane use the default path.
   --host=unix:///var/run/docker.sock

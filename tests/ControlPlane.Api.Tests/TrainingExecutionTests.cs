@@ -30,7 +30,9 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
     /// <param name="hostDirectory">The host's work directory.</param>
     protected abstract Task KillContainerAsync(string containerName, string hostDirectory);
 
-    private WireDoor Wire => _jobs.Wire;
+    protected WireDoor Wire => _jobs.Wire;
+
+    protected JobTestService Jobs => _jobs;
 
     private string Store => _jobs.Store;
 
@@ -398,9 +400,9 @@ public abstract class TrainingExecutionTests : IAsyncLifetime
         Assert.DoesNotContain("Restarting", job["SecondaryStatusTransitions"]!.AsArray().Select(t => t!["Status"]!.GetValue<string>()));
     }
 
-    private static string ContainerName(string job, string host = "algo-1") => $"cp-{Requests.AccountId}-train-{job}-{host}";
+    protected static string ContainerName(string job, string host = "algo-1") => $"cp-{Requests.AccountId}-train-{job}-{host}";
 
-    private JsonObject Job(string name, JsonObject hyperparameters)
+    protected JsonObject Job(string name, JsonObject hyperparameters)
     {
         hyperparameters["print_env"] = "TRAINING_JOB_NAME";
         var request = Requests.TrainingJob(name);
@@ -459,4 +461,17 @@ public sealed class DockerRuntimeTrainingTests : TrainingExecutionTests
     }
 
     protected override Task KillContainerAsync(string containerName, string hostDirectory) => TestImages.DockerAsync("rm", "-f", containerName);
+
+    [Fact]
+    public async Task A_container_left_under_the_jobs_container_name_is_replaced_when_the_job_starts()
+    {
+        // What a worker that died between starting a container and keeping its id leaves behind.
+        var name = Requests.Unique("orphan");
+        await TestImages.DockerAsync("create", "--name", ContainerName(name), "--label", "controlplane.managed=true", Image, "train");
+
+        await Wire.InvokeAsync("CreateTrainingJob", Job(name, new JsonObject { ["epochs"] = "1" }));
+        var job = await Jobs.WaitForEndAsync(name);
+
+        Assert.Equal("Completed", job["TrainingJobStatus"]!.GetValue<string>());
+    }
 }

@@ -12,6 +12,8 @@ Each argument is a step, run in order:
   ignore-term         ignore SIGTERM
   serve[:PORT]        serve HTTP until stopped: "hello from <hostname>" (port: $SAGEMAKER_BIND_TO_PORT, else PORT, else 8080)
   train               print "mode train" (the word SageMaker passes to training images)
+  loopback            connect to a listener on 127.0.0.1 by the name localhost: "loopback ok" or "loopback failed <error>"
+  resolve:NAME        print "resolved NAME <address>" or "resolve failed <error>"
 Paths under /opt/ml are read under $CONTROLPLANE_ML_ROOT when it is set (the Process runtime's contract).
 """
 import http.server
@@ -56,6 +58,22 @@ class Hello(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def loopback():
+    try:
+        with socket.create_server(("127.0.0.1", 0)) as server:
+            with socket.create_connection(("localhost", server.getsockname()[1]), timeout=2):
+                return "loopback ok"
+    except OSError as error:
+        return "loopback failed %s" % error
+
+
+def resolve(name):
+    try:
+        return "resolved %s %s" % (name, socket.gethostbyname(name))
+    except OSError as error:
+        return "resolve failed %s" % error
 
 
 def serve(port):
@@ -107,6 +125,10 @@ def main(steps):
             serve(rest or None)
         elif verb == "train":
             print("mode train")
+        elif verb == "loopback":
+            print(loopback())
+        elif verb == "resolve":
+            print(resolve(rest))
         else:
             print("unknown step " + step, file=sys.stderr)
             sys.exit(2)

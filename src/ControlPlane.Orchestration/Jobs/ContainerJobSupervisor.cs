@@ -123,8 +123,9 @@ internal sealed partial class ContainerJobSupervisor(
 
     /// <summary>
     /// Starts one container per spec (the hosts of a job, in order). Several share <paramref name="networkName"/>, made
-    /// first (isolated when asked). A container left under a spec's name by a worker that died before keeping its id is
-    /// removed first; if one cannot start, those already started are removed and its error returned.
+    /// first (isolated when asked). A container left under a spec's name by a worker that died before keeping its id
+    /// makes the start fail: it is then removed and the start tried once more. If one cannot start, those already
+    /// started are removed and its error returned.
     /// </summary>
     public async Task<Result<IReadOnlyList<IContainerHandle>>> StartClusterAsync(IReadOnlyList<ContainerSpec> specs, string networkName, bool isolated, CancellationToken cancellationToken)
     {
@@ -138,12 +139,14 @@ internal sealed partial class ContainerJobSupervisor(
         var started = new List<IContainerHandle>();
         foreach (var spec in specs)
         {
-            if (await runtime.TryAttachAsync(spec.Name, cancellationToken) is { } orphan)
+            var container = await runtime.StartAsync(spec, cancellationToken);
+            if (!container.Succeeded && await runtime.TryAttachAsync(spec.Name, cancellationToken) is { } orphan)
             {
+                // Looked for only after a failed start: an engine round trip less on every start.
                 await RemoveAllAsync([orphan]);
+                container = await runtime.StartAsync(spec, cancellationToken);
             }
 
-            var container = await runtime.StartAsync(spec, cancellationToken);
             if (!container.Succeeded)
             {
                 await RemoveAllAsync(started);

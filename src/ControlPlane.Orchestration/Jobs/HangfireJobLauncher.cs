@@ -10,8 +10,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ControlPlane.Orchestration.Jobs;
 
 /// <summary>
-/// Queues a recorded job in Hangfire, whose workers (in this process or in worker processes) run it; when this process
-/// runs workers, the job also starts here at once (<see cref="ImmediateJobStarts"/>).
+/// Starts a recorded training or processing job at once in this process when it runs workers and has a slot free
+/// (<see cref="ImmediateJobStarts"/>), else queues it in Hangfire, whose workers (here or in worker processes) run it.
+/// A job started at once is not queued as well: that copy was fetched and dropped (the job being claimed) within
+/// moments, so it guarded nothing, and its write to Hangfire's storage delayed the CreateXxxJob answer and contended
+/// with the job's own lock there. A crash of this process during the job is made good by the recovery at start-up, as
+/// before. Transform jobs and endpoints are always queued.
 /// </summary>
 internal sealed class HangfireJobLauncher(IBackgroundJobClient jobs, ImmediateJobStarts immediate, IServiceProvider services) : IJobLauncher
 {
@@ -19,13 +23,17 @@ internal sealed class HangfireJobLauncher(IBackgroundJobClient jobs, ImmediateJo
     {
         if (kind == ResourceKind.TrainingJob)
         {
-            immediate.TryStart(TrainingJobWorkflow.LockName(accountId, name), token => services.GetRequiredService<TrainingJobWorkflow>().RunNowAsync(accountId, name, token));
-            jobs.Enqueue<TrainingJobWorkflow>(workflow => workflow.RunAsync(accountId, name, CancellationToken.None));
+            if (!immediate.TryStart(TrainingJobWorkflow.LockName(accountId, name), token => services.GetRequiredService<TrainingJobWorkflow>().RunNowAsync(accountId, name, token)))
+            {
+                jobs.Enqueue<TrainingJobWorkflow>(workflow => workflow.RunAsync(accountId, name, CancellationToken.None));
+            }
         }
         else if (kind == ResourceKind.ProcessingJob)
         {
-            immediate.TryStart(ProcessingJobWorkflow.LockName(accountId, name), token => services.GetRequiredService<ProcessingJobWorkflow>().RunNowAsync(accountId, name, token));
-            jobs.Enqueue<ProcessingJobWorkflow>(workflow => workflow.RunAsync(accountId, name, CancellationToken.None));
+            if (!immediate.TryStart(ProcessingJobWorkflow.LockName(accountId, name), token => services.GetRequiredService<ProcessingJobWorkflow>().RunNowAsync(accountId, name, token)))
+            {
+                jobs.Enqueue<ProcessingJobWorkflow>(workflow => workflow.RunAsync(accountId, name, CancellationToken.None));
+            }
         }
         else if (kind == ResourceKind.TransformJob)
         {

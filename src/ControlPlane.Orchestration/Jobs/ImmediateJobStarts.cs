@@ -7,9 +7,9 @@ namespace ControlPlane.Orchestration.Jobs;
 
 /// <summary>
 /// Starts a job created in a process that runs workers at once, instead of after the next poll of Hangfire's queue
-/// (SQLite storage has no way to wake a waiting worker; polling every 100 ms cost 50 ms per start on average). The job
-/// is still queued in Hangfire, which keeps it durable: the queued run finds the job claimed here and returns at once,
-/// or, when it comes after the immediate run has ended, finds the job finished; after a crash, recovery queues it again.
+/// (SQLite storage has no way to wake a waiting worker; polling every 100 ms cost 50 ms per start on average). A job
+/// started here is not queued in Hangfire too (<see cref="HangfireJobLauncher"/>); one that Hangfire runs anyway (queued
+/// by another process) finds it claimed here and returns at once. After a crash, recovery starts it again.
 /// At most WorkerCount jobs run this way at a time; beyond that, jobs wait for Hangfire's workers as before.
 /// </summary>
 internal sealed partial class ImmediateJobStarts(IOptions<OrchestrationOptions> options, IHostApplicationLifetime lifetime, ILogger<ImmediateJobStarts> logger) : IDisposable

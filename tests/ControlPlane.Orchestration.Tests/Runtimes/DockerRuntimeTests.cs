@@ -114,14 +114,14 @@ public sealed class DockerRuntimeTests(DockerEnvironment docker)
     }
 
     [Fact]
-    public async Task Network_isolation_leaves_the_container_without_a_route_to_the_host()
+    public async Task Network_isolation_leaves_the_container_without_a_route_to_the_host_but_with_loopback_and_its_hostname()
     {
         await using var server = new HostHttpServer();
         var bridge = await docker.Client.Networks.InspectNetworkAsync("bridge");
         var url = $"http://{bridge.IPAM.Config[0].Gateway}:{server.Port}/";
 
         var open = RunAsync(Runtime, docker.Spec("reach-host", $"fetch-retry:{url}"));
-        var isolated = docker.Spec("isolated", $"fetch:{url}") with { NetworkIsolation = true };
+        var isolated = docker.Spec("isolated", $"fetch:{url}", "loopback", "resolve:algo-1") with { NetworkIsolation = true, Hostname = "algo-1" };
         var (isolatedExit, isolatedLog) = await RunAsync(Runtime, isolated);
         var (openExit, openLog) = await open;
 
@@ -129,7 +129,10 @@ public sealed class DockerRuntimeTests(DockerEnvironment docker)
         Assert.Equal(0, openExit);
         Assert.Equal(["fetch ok host!"], openLog);
         Assert.Equal(0, isolatedExit);
-        Assert.StartsWith("fetch failed", Assert.Single(isolatedLog), StringComparison.Ordinal);
+        Assert.Equal(3, isolatedLog.Count);
+        Assert.StartsWith("fetch failed", isolatedLog[0], StringComparison.Ordinal);
+        // Programs that talk to themselves over localhost or look their own host name up still can.
+        Assert.Equal(["loopback ok", "resolved algo-1 127.0.0.1"], isolatedLog.Skip(1));
         var inspected = await docker.Client.Containers.InspectContainerAsync(isolated.Name);
         Assert.Equal("none", inspected.HostConfig.NetworkMode);
     }
@@ -269,6 +272,21 @@ public sealed class DockerRuntimeTests(DockerEnvironment docker)
 
         Assert.Contains("would expose the Docker socket", error.Message, StringComparison.Ordinal);
         Assert.Null(await Runtime.TryAttachAsync(spec.Name, TimeoutToken()));
+    }
+
+    [Fact]
+    public async Task An_image_pulled_recently_that_has_gone_from_the_engine_is_pulled_again_when_a_container_starts()
+    {
+        var image = docker.PullOnlyImage;
+        Ok(await Runtime.PullAsync(image, TimeoutToken()));
+        await docker.Client.Images.DeleteImageAsync(image, new Docker.DotNet.Models.ImageDeleteParameters { NoPrune = true }, TimeoutToken());
+
+        // Within the refresh interval the runtime asks nobody, so the start is what finds the image gone.
+        Ok(await Runtime.PullAsync(image, TimeoutToken()));
+        var (exitCode, log) = await RunAsync(Runtime, docker.Spec("refresh", "print:ran") with { Image = image });
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["ran"], log);
     }
 
     [Fact]
