@@ -99,26 +99,42 @@ for _ in $(seq 1 50); do
 done
 [[ "$answer" == *" HTTP 200" ]] || { echo "the gateway does not answer: $answer" >&2; cat "$SCRATCH/service.log" >&2; exit 1; }
 
-# run <url> <threads> <connections> → "p50_ms p99_ms requests_per_s errors"
+# CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($14 + $15) / hz }' "/proc/$1/stat"; }
+listener_pid() { ss -ltnpH "sport = :$1" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1; }
+GATEWAY_PID="$(listener_pid "$GW_PORT")"
+MODEL_PID="$(listener_pid "${DIRECT##*:}")"
+
+# run <url> <threads> <connections> → "p50_ms p99_ms requests_per_s errors gateway_cpu_s model_cpu_s requests"
+# The CPU columns show where the cores go, which the load of the machine distorts less than the rates.
 run() {
   wrk -t"$2" -c"$3" -d"${WARMUP}s" -s "$LUA" "$1" >/dev/null
-  wrk -t"$2" -c"$3" -d"${DURATION}s" --latency -s "$LUA" "$1" | awk '
+  local gateway_before model_before
+  gateway_before="$(cpu_seconds "$GATEWAY_PID")"
+  model_before="$(cpu_seconds "$MODEL_PID")"
+  wrk -t"$2" -c"$3" -d"${DURATION}s" --latency -s "$LUA" "$1" | awk -v gateway_before="$gateway_before" -v model_before="$model_before" \
+    -v gateway_stat="/proc/$GATEWAY_PID/stat" -v model_stat="/proc/$MODEL_PID/stat" -v hz="$(getconf CLK_TCK)" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } $1 == "Requests/sec:" { rps = $2 }
     /Non-2xx|Socket errors/ { errors = errors $0 }
-    END { printf "%.3f %.3f %.0f %s\n", p50, p99, rps, (errors == "" ? "none" : "yes") }'
+    $2 == "requests" && $3 == "in" { requests = $1 }
+    function cpu(file,   line, f) { getline line < file; close(file); split(line, f, " "); return (f[14] + f[15]) / hz }
+    END { printf "%.3f %.3f %.0f %s %.3f %.3f %d\n", p50, p99, rps, (errors == "" ? "none" : "yes"),
+      cpu(gateway_stat) - gateway_before, cpu(model_stat) - model_before, requests }'
 }
 
 echo "measuring ($MODEL model): ${DURATION}s per row after ${WARMUP}s warm-up, $(nproc) cores shared by wrk, gateway and model" >&2
-read -r d1_p50 d1_p99 d1_rps d1_err < <(run "$DIRECT_URL" 1 1)
-read -r g1_p50 g1_p99 g1_rps g1_err < <(run "$GATEWAY_URL" 1 1)
-read -r dn_p50 dn_p99 dn_rps dn_err < <(run "$DIRECT_URL" "$WRK_THREADS" "$CONNECTIONS")
-read -r gn_p50 gn_p99 gn_rps gn_err < <(run "$GATEWAY_URL" "$WRK_THREADS" "$CONNECTIONS")
+read -r d1_p50 d1_p99 d1_rps d1_err _ d1_model_cpu d1_requests < <(run "$DIRECT_URL" 1 1)
+read -r g1_p50 g1_p99 g1_rps g1_err g1_gw_cpu g1_model_cpu g1_requests < <(run "$GATEWAY_URL" 1 1)
+read -r dn_p50 dn_p99 dn_rps dn_err _ dn_model_cpu dn_requests < <(run "$DIRECT_URL" "$WRK_THREADS" "$CONNECTIONS")
+read -r gn_p50 gn_p99 gn_rps gn_err gn_gw_cpu gn_model_cpu gn_requests < <(run "$GATEWAY_URL" "$WRK_THREADS" "$CONNECTIONS")
 
-python3 - "$d1_p50" "$d1_p99" "$d1_rps" "$g1_p50" "$g1_p99" "$g1_rps" "$dn_rps" "$gn_rps" "$dn_p50" "$gn_p50" "$dn_p99" "$gn_p99" "$d1_err$g1_err$dn_err$gn_err" "$CONNECTIONS" <<'PY'
+python3 - "$d1_p50" "$d1_p99" "$d1_rps" "$g1_p50" "$g1_p99" "$g1_rps" "$dn_rps" "$gn_rps" "$dn_p50" "$gn_p50" "$dn_p99" "$gn_p99" "$d1_err$g1_err$dn_err$gn_err" "$CONNECTIONS" \
+  "$d1_model_cpu" "$d1_requests" "$g1_gw_cpu" "$g1_model_cpu" "$g1_requests" "$dn_model_cpu" "$dn_requests" "$gn_gw_cpu" "$gn_model_cpu" "$gn_requests" <<'PY'
 import sys
 d1_p50, d1_p99, d1_rps, g1_p50, g1_p99, g1_rps, dn_rps, gn_rps, dn_p50, gn_p50, dn_p99, gn_p99 = map(float, sys.argv[1:13])
 errors, connections = sys.argv[13], sys.argv[14]
+d1_model_cpu, d1_requests, g1_gw_cpu, g1_model_cpu, g1_requests, dn_model_cpu, dn_requests, gn_gw_cpu, gn_model_cpu, gn_requests = map(float, sys.argv[15:25])
 added_p50, added_p99, ratio = g1_p50 - d1_p50, g1_p99 - d1_p99, gn_rps / dn_rps
 verdict = lambda ok: "PASS" if ok else "FAIL"
 print(f"{'measure':<34}{'direct':>12}{'gateway':>12}{'added / ratio':>16}{'target':>12}  verdict")
@@ -128,5 +144,10 @@ print(f"{'requests/s, 1 connection':<34}{d1_rps:>12.0f}{g1_rps:>12.0f}{g1_rps / 
 print(f"{'requests/s, ' + connections + ' connections':<34}{dn_rps:>12.0f}{gn_rps:>12.0f}{ratio:>15.2f}x{'>= 0.5x':>12}  {verdict(ratio >= 0.5)}")
 print(f"{'median latency, ' + connections + ' conn. (ms)':<34}{dn_p50:>12.3f}{gn_p50:>12.3f}{gn_p50 - dn_p50:>16.3f}")
 print(f"{'p99 latency, ' + connections + ' conn. (ms)':<34}{dn_p99:>12.3f}{gn_p99:>12.3f}{gn_p99 - dn_p99:>16.3f}")
+per_call = lambda seconds, requests: seconds / requests * 1e6 if requests else float("nan")
+print(f"{'CPU per call, 1 connection (us)':<34}{per_call(d1_model_cpu, d1_requests):>12.1f}"
+      f"{per_call(g1_gw_cpu, g1_requests) + per_call(g1_model_cpu, g1_requests):>12.1f}   (gateway {per_call(g1_gw_cpu, g1_requests):.1f} + model {per_call(g1_model_cpu, g1_requests):.1f})")
+print(f"{'CPU per call, ' + connections + ' connections (us)':<34}{per_call(dn_model_cpu, dn_requests):>12.1f}"
+      f"{per_call(gn_gw_cpu, gn_requests) + per_call(gn_model_cpu, gn_requests):>12.1f}   (gateway {per_call(gn_gw_cpu, gn_requests):.1f} + model {per_call(gn_model_cpu, gn_requests):.1f})")
 print("errors: " + ("none" if errors == "nonenonenonenone" else "some rows had non-2xx answers or socket errors"))
 PY

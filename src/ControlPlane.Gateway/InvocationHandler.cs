@@ -20,7 +20,7 @@ internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache rou
 
     private readonly GatewayOptions _options = options.Value;
 
-    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
+    private readonly HttpMessageInvoker _client = new(new BufferedPayloadHandler(new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -29,7 +29,7 @@ internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache rou
         ActivityHeadersPropagator = null,
         ConnectTimeout = options.Value.ConnectTimeout,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-    });
+    }));
 
     private readonly ForwarderRequestConfig _forwarding = new()
     {
@@ -88,18 +88,16 @@ internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache rou
             }
         }
 
-        await ForwardAsync(context, endpointName, table, variant, body);
+        await ForwardAsync(context, endpointName, table, variant, body.Value);
     }
 
-    private async Task ForwardAsync(HttpContext context, string endpointName, RouteSnapshot table, VariantTarget variant, MemoryStream body)
+    private async Task ForwardAsync(HttpContext context, string endpointName, RouteSnapshot table, VariantTarget variant, ReadOnlyMemory<byte> body)
     {
         var instances = variant.Instances;
         var start = variant.NextStart();
         for (var attempt = 0; attempt < instances.Count; attempt++)
         {
-            body.Position = 0;
-            context.Request.Body = body;
-            var transformer = new InvocationTransformer(variant.Name, body.Length);
+            var transformer = new InvocationTransformer(variant.Name, body);
             var error = await forwarder.SendAsync(context, instances[(start + attempt) % instances.Count], _client, _forwarding, transformer);
             if (error == ForwarderError.None)
             {

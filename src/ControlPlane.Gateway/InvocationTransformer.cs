@@ -8,8 +8,9 @@ namespace ControlPlane.Gateway;
 /// Shapes one forwarded invocation (contract 4.1, 5.2): the container gets <c>POST /invocations</c> with only the
 /// headers SageMaker forwards; the caller gets the model's body, its Content-Type and Custom-Attributes and the variant
 /// that served. A non-2xx answer is not copied: its status and text become a <see cref="ModelFailure"/>.
+/// The payload was read whole before (it is at most 6 MB); <see cref="BufferedPayloadHandler"/> sends it.
 /// </summary>
-internal sealed class InvocationTransformer(string variantName, long contentLength) : HttpTransformer
+internal sealed class InvocationTransformer(string variantName, ReadOnlyMemory<byte> payload) : HttpTransformer
 {
     public const string CustomAttributes = "X-Amzn-SageMaker-Custom-Attributes";
     private const int ModelMessageLength = 4096;
@@ -29,14 +30,7 @@ internal sealed class InvocationTransformer(string variantName, long contentLeng
             }
         }
 
-        if (proxyRequest.Content is { } content)
-        {
-            content.Headers.ContentLength = contentLength;
-            if (headers.ContentType is { Count: > 0 } contentType)
-            {
-                content.Headers.TryAddWithoutValidation("Content-Type", (IEnumerable<string>)contentType);
-            }
-        }
+        BufferedPayloadHandler.Attach(proxyRequest, payload, headers.ContentType);
 
         return ValueTask.CompletedTask;
     }
@@ -81,12 +75,12 @@ internal sealed class InvocationTransformer(string variantName, long contentLeng
         ValueTask.CompletedTask;
 
     /// <summary>Reads a request body whole, up to <paramref name="limit"/> bytes; null when it is larger.</summary>
-    public static async Task<MemoryStream?> BufferAsync(Stream body, long? declaredLength, int limit, CancellationToken cancellationToken)
+    public static async Task<ReadOnlyMemory<byte>?> BufferAsync(Stream body, long? declaredLength, int limit, CancellationToken cancellationToken)
     {
-        if (body is MemoryStream verified)
+        if (body is MemoryStream verified && verified.TryGetBuffer(out var read))
         {
             // The signature check read it already, within the same limit.
-            return verified;
+            return read.AsMemory();
         }
 
         if (declaredLength > limit)
@@ -98,15 +92,15 @@ internal sealed class InvocationTransformer(string variantName, long contentLeng
         var chunk = ArrayPool<byte>.Shared.Rent(16384);
         try
         {
-            int read;
-            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+            int count;
+            while ((count = await body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                if (buffer.Length + read > limit)
+                if (buffer.Length + count > limit)
                 {
                     return null;
                 }
 
-                buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, count);
             }
         }
         finally
@@ -114,8 +108,7 @@ internal sealed class InvocationTransformer(string variantName, long contentLeng
             ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        buffer.Position = 0;
-        return buffer;
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     public static string Describe(Exception? exception)
