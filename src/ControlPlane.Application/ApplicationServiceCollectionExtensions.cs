@@ -30,7 +30,6 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<ServiceKeys>();
         services.AddSingleton(provider => new PageTokenCodec(provider.GetRequiredService<ServiceKeys>().PageTokenKey));
         services.AddSingleton<ResourceInsertQueue>();
-        services.AddHostedService<WalCheckpointer>();
         services.AddScoped<ResourceStore>();
         services.AddScoped<ResourceOperations>();
         services.AddScoped<EndpointOperations>();

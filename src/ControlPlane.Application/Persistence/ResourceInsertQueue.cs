@@ -206,10 +206,11 @@ public static class SqliteDatabase
 {
     /// <summary>
     /// With WAL (set once, kept in the file), synchronous=NORMAL is durable across a process crash and commits without
-    /// an fsync each. Checkpoints, which do fsync, are left to <see cref="WalCheckpointer"/>; the journal size limit
-    /// gives the disk back after a burst of writes.
+    /// an fsync each. SQLite's automatic checkpoint stays: it runs inside the commit that crosses its threshold, while
+    /// that writer holds the lock, so it always completes and the log restarts. A checkpoint in the background never
+    /// caught up with a steady stream of creates, and the log grew without bound.
     /// </summary>
-    public const string ConnectionPragmas = "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
+    public const string ConnectionPragmas = "PRAGMA synchronous=NORMAL;";
 
     public static string ConnectionString(ControlPlaneOptions options) => $"Data Source={options.DatabasePath};Pooling=True;Default Timeout=30";
 }

@@ -4,9 +4,35 @@ using ControlPlane.Api.Tests.Infrastructure;
 
 namespace ControlPlane.Api.Tests;
 
-/// <summary>Processes that share one data directory: a control plane and its workers, as deploy/compose.yaml runs them.</summary>
-public sealed class SharedDataDirectoryTests
+/// <summary>
+/// The data directory: shared by processes (a control plane and its workers, as deploy/compose.yaml runs them), and
+/// kept to its size under load.
+/// </summary>
+public sealed class DataDirectoryTests
 {
+    [Fact]
+    public async Task The_write_ahead_log_stays_small_under_a_steady_stream_of_creates()
+    {
+        await using var service = await ServiceProcess.StartAsync(ServiceFixture.WithoutWorkers);
+        var wire = new WireDoor(service.Http);
+        var prefix = Requests.Unique("Stream");
+        var log = new FileInfo(Path.Combine(service.DataDirectory, "controlplane.db-wal"));
+
+        // 16 clients without pause, so the writer never finds the database idle.
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async client =>
+        {
+            for (var i = 0; i < 250; i++)
+            {
+                var created = await wire.InvokeAsync("CreateModel", Requests.Model($"{prefix}-{client}-{i}"));
+                Assert.Equal(HttpStatusCode.OK, created.Status);
+            }
+        }));
+        log.Refresh();
+
+        // SQLite's checkpoint threshold is 1,000 pages of 4 KiB; 4,000 creates wrote far more than that.
+        Assert.True(log.Length < 16 * 1024 * 1024, $"the write-ahead log has grown to {log.Length} bytes");
+    }
+
     [Fact]
     public async Task Two_processes_started_together_on_a_new_data_directory_both_serve_and_accept_each_others_page_tokens()
     {
