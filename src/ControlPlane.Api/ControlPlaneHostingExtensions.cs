@@ -75,7 +75,7 @@ internal static class ControlPlaneHostingExtensions
         var dashboard = new DashboardOptions { DisplayStorageConnectionString = false };
         if (app.Services.IsAuthenticationEnabled())
         {
-            dashboard.Authorization = [new CallerDashboardAuthorizationFilter()];
+            dashboard.Authorization = [new OperatorDashboardAuthorizationFilter()];
         }
 
         app.UseHangfireDashboard("/hangfire", dashboard);

@@ -87,14 +87,20 @@ public sealed class AuthenticationTests(SignedServiceFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task The_Hangfire_dashboard_opens_with_an_API_key()
+    public async Task The_Hangfire_dashboard_opens_with_an_operators_API_key_and_stays_closed_to_other_accounts_keys()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/hangfire");
-        request.Headers.Add("X-Api-Key", TestAccessKey.Bravo.ApiKey);
+        using var byOperator = new HttpRequestMessage(HttpMethod.Get, "/hangfire");
+        byOperator.Headers.Add("X-Api-Key", TestAccessKey.Alpha.ApiKey);
+        using var byAccount = new HttpRequestMessage(HttpMethod.Get, "/hangfire");
+        byAccount.Headers.Add("X-Api-Key", TestAccessKey.Bravo.ApiKey);
 
-        using var response = await fixture.Service.Http.SendAsync(request);
+        using var operatorResponse = await fixture.Service.Http.SendAsync(byOperator);
+        using var accountResponse = await fixture.Service.Http.SendAsync(byAccount);
+        using var accountBasic = await fixture.Basic(TestAccessKey.Bravo).GetAsync("/hangfire");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, operatorResponse.StatusCode);
+        Assert.Contains(accountResponse.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden });
+        Assert.Contains(accountBasic.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden });
     }
 
     [Fact]

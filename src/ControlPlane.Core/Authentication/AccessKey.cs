@@ -6,8 +6,9 @@ namespace ControlPlane.Core.Authentication;
 /// <summary>
 /// An access key the service accepts: the secret it signs with and the account whose resources it acts on. The API
 /// key, when set, authenticates the same caller on the routes that accept one (browsers and scripts that cannot sign).
+/// An operator's key also opens what spans every account (the Hangfire dashboard).
 /// </summary>
-public sealed record AccessKey(string AccessKeyId, string SecretAccessKey, string AccountId, string? ApiKey = null)
+public sealed record AccessKey(string AccessKeyId, string SecretAccessKey, string AccountId, string? ApiKey = null, bool IsOperator = false)
 {
     /// <summary>The secret is never part of a string that may reach a log.</summary>
     public override string ToString() => $"AccessKey {{ AccessKeyId = {AccessKeyId}, AccountId = {AccountId} }}";

@@ -25,7 +25,7 @@ public sealed class AuthenticationOptions
     public List<AccessKeyOptions> AccessKeys { get; set; } = [];
 }
 
-/// <summary>One accepted access key: <c>ControlPlane:Authentication:AccessKeys:N:{AccessKeyId,SecretAccessKey,AccountId,ApiKey}</c>.</summary>
+/// <summary>One accepted access key: <c>ControlPlane:Authentication:AccessKeys:N:{AccessKeyId,SecretAccessKey,AccountId,ApiKey,Operator}</c>.</summary>
 public sealed class AccessKeyOptions
 {
     public string AccessKeyId { get; set; } = string.Empty;
@@ -36,6 +36,9 @@ public sealed class AccessKeyOptions
 
     /// <summary>Optional: the value of the <c>X-Api-Key</c> header that authenticates as this key on the REST routes, Swagger UI and the dashboard.</summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>May open the Hangfire dashboard, which shows every account's jobs; other keys see their own account only.</summary>
+    public bool Operator { get; set; }
 
     public override string ToString() => $"AccessKey {AccessKeyId} (account {AccountId})";
 }

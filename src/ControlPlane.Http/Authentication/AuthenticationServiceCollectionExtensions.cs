@@ -25,7 +25,7 @@ public static class AuthenticationServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AuthenticationOptions>, AuthenticationOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new AccessKeyRing(provider.GetRequiredService<IOptions<AuthenticationOptions>>().Value.AccessKeys
-            .Select(k => new AccessKey(k.AccessKeyId, k.SecretAccessKey, k.AccountId, string.IsNullOrEmpty(k.ApiKey) ? null : k.ApiKey))));
+            .Select(k => new AccessKey(k.AccessKeyId, k.SecretAccessKey, k.AccountId, string.IsNullOrEmpty(k.ApiKey) ? null : k.ApiKey, k.Operator))));
         services.AddSingleton(provider => new SigV4Verifier(
             provider.GetRequiredService<AccessKeyRing>(),
             provider.GetRequiredService<TimeProvider>(),

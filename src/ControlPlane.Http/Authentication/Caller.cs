@@ -2,8 +2,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace ControlPlane.Http.Authentication;
 
-/// <summary>Who an authenticated request comes from: the access key and the account whose resources it acts on.</summary>
-public sealed record Caller(string AccessKeyId, string AccountId);
+/// <summary>
+/// Who an authenticated request comes from: the access key, the account whose resources it acts on, and whether the
+/// key is an operator's (see <see cref="AccessKeyOptions.Operator"/>).
+/// </summary>
+public sealed record Caller(string AccessKeyId, string AccountId, bool IsOperator = false);
 
 public static class CallerHttpContextExtensions
 {

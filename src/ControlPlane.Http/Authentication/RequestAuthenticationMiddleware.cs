@@ -36,7 +36,7 @@ internal sealed partial class RequestAuthenticationMiddleware(SigV4Verifier veri
             return;
         }
 
-        context.Features.Set(new Caller(result.Value!.AccessKeyId, result.Value.AccountId));
+        context.Features.Set(new Caller(result.Value!.AccessKeyId, result.Value.AccountId, result.Value.IsOperator));
         await next(context);
     }
 

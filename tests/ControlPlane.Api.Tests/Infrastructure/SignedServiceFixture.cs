@@ -4,9 +4,9 @@ using System.Text;
 namespace ControlPlane.Api.Tests.Infrastructure;
 
 /// <summary>An access key the signed service accepts, with its account and API key.</summary>
-public sealed record TestAccessKey(string AccessKeyId, string SecretAccessKey, string AccountId, string ApiKey)
+public sealed record TestAccessKey(string AccessKeyId, string SecretAccessKey, string AccountId, string ApiKey, bool IsOperator = false)
 {
-    public static readonly TestAccessKey Alpha = new("AKIDALPHA", "alpha-secret", "111111111111", "alpha-api-key-0123456789");
+    public static readonly TestAccessKey Alpha = new("AKIDALPHA", "alpha-secret", "111111111111", "alpha-api-key-0123456789", IsOperator: true);
     public static readonly TestAccessKey Bravo = new("AKIDBRAVO", "bravo-secret", "222222222222", "bravo-api-key-9876543210");
 
     public string BasicCredentials => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccessKeyId}:{SecretAccessKey}"));
@@ -34,6 +34,7 @@ public sealed class SignedServiceFixture : IAsyncLifetime
             $"--ControlPlane:Authentication:AccessKeys:{i}:SecretAccessKey", key.SecretAccessKey,
             $"--ControlPlane:Authentication:AccessKeys:{i}:AccountId", key.AccountId,
             $"--ControlPlane:Authentication:AccessKeys:{i}:ApiKey", key.ApiKey,
+            $"--ControlPlane:Authentication:AccessKeys:{i}:Operator", key.IsOperator ? "true" : "false",
         }),
     ];
 
