@@ -160,7 +160,12 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Collect(e.Data, listening);
         _process.ErrorDataReceived += (_, e) => Collect(e.Data, listening);
-        _process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The service exited before listening:\n{Output}"));
+        _process.Exited += (sender, _) =>
+        {
+            // Exited can come before the last lines were read: wait for the output to end, so the message has them.
+            ((Process)sender!).WaitForExit();
+            listening.TrySetException(new InvalidOperationException($"The service exited before listening:\n{Output}"));
+        };
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
