@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ControlPlane.Http;
 using ControlPlane.Http.Authentication;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -61,10 +62,11 @@ internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache rou
             return;
         }
 
-        var body = await InvocationTransformer.BufferAsync(context.Request.Body, context.Request.ContentLength, _options.MaxPayloadBytes, context.RequestAborted);
-        if (body is null)
+        // Read once: by the signature check when authentication is on, else here.
+        var body = await RequestBody.ReadAsync(context, _options.MaxPayloadBytes);
+        if (!body.Succeeded)
         {
-            await RuntimeErrors.ValidationAsync(context, $"The request payload is larger than the maximum of {_options.MaxPayloadBytes} bytes.");
+            await RuntimeErrors.ValidationAsync(context, body.Error!.Message);
             return;
         }
 
@@ -88,7 +90,7 @@ internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache rou
             }
         }
 
-        await ForwardAsync(context, endpointName, table, variant, body.Value);
+        await ForwardAsync(context, endpointName, table, variant, body.Value!);
     }
 
     private async Task ForwardAsync(HttpContext context, string endpointName, RouteSnapshot table, VariantTarget variant, ReadOnlyMemory<byte> body)

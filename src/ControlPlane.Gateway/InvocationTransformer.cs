@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -73,43 +72,6 @@ internal sealed class InvocationTransformer(string variantName, ReadOnlyMemory<b
 
     public override ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
-
-    /// <summary>Reads a request body whole, up to <paramref name="limit"/> bytes; null when it is larger.</summary>
-    public static async Task<ReadOnlyMemory<byte>?> BufferAsync(Stream body, long? declaredLength, int limit, CancellationToken cancellationToken)
-    {
-        if (body is MemoryStream verified && verified.TryGetBuffer(out var read))
-        {
-            // The signature check read it already, within the same limit.
-            return read.AsMemory();
-        }
-
-        if (declaredLength > limit)
-        {
-            return null;
-        }
-
-        var buffer = new MemoryStream(declaredLength is { } length ? (int)length : 4096);
-        var chunk = ArrayPool<byte>.Shared.Rent(16384);
-        try
-        {
-            int count;
-            while ((count = await body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + count > limit)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, count);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-    }
 
     public static string Describe(Exception? exception)
     {

@@ -43,7 +43,7 @@ public static class RequestBody
 
         context.Features.Set(new BufferedBody(body));
         // Whatever reads the body afterwards (a handler, a forwarder) reads these same bytes from memory.
-        request.Body = new MemoryStream(body, 0, body.Length, writable: false, publiclyVisible: true);
+        request.Body = new MemoryStream(body, writable: false);
         return body;
     }
 
