@@ -30,8 +30,18 @@ public sealed class ResourceStore(ControlPlaneDbContext db, ResourceInsertQueue 
     public Task<ResourceRecord?> FindAsync(string account, ResourceKind kind, string name, CancellationToken cancellationToken) =>
         db.Resources.FirstOrDefaultAsync(r => r.AccountId == account && r.Kind == kind && r.NameKey == Key(name), cancellationToken);
 
-    public Task<ResourceRecord?> FindByArnAsync(string account, string arn, CancellationToken cancellationToken) =>
-        db.Resources.Include(r => r.Tags).FirstOrDefaultAsync(r => r.AccountId == account && r.ArnKey == Key(arn), cancellationToken);
+    /// <summary>The record with its tags, found through the name index by the type and name the ARN contains.</summary>
+    public async Task<ResourceRecord?> FindByArnAsync(string account, string arn, CancellationToken cancellationToken)
+    {
+        if (ResourceArn.TryParse(arn) is not { } parsed)
+        {
+            return null;
+        }
+
+        var (kind, nameKey, arnKey) = (parsed.Type.Kind, Key(parsed.Name), Key(arn));
+        return await db.Resources.Include(r => r.Tags)
+            .FirstOrDefaultAsync(r => r.AccountId == account && r.Kind == kind && r.NameKey == nameKey && r.ArnKey == arnKey, cancellationToken);
+    }
 
     /// <summary>Inserts a new resource; false when the name is taken (the unique index decides).</summary>
     public Task<bool> TryInsertAsync(ResourceRecord record, CancellationToken cancellationToken) => inserts.InsertAsync(record, cancellationToken);

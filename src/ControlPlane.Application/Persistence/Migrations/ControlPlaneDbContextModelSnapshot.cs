@@ -68,10 +68,8 @@ namespace ControlPlane.Application.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ArnKey")
-                        .IsUnique();
-
-                    b.HasIndex("Kind", "Status");
+                    b.HasIndex("Kind", "Status")
+                        .HasFilter("\"Status\" IS NOT NULL");
 
                     b.HasIndex("AccountId", "Kind", "CreatedAt");
 
