@@ -30,6 +30,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<ServiceKeys>();
         services.AddSingleton(provider => new PageTokenCodec(provider.GetRequiredService<ServiceKeys>().PageTokenKey));
         services.AddSingleton<ResourceInsertQueue>();
+        services.AddSingleton<ResourceDocumentReader>();
         services.AddScoped<ResourceStore>();
         services.AddScoped<ResourceOperations>();
         services.AddScoped<EndpointOperations>();

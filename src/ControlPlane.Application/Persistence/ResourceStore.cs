@@ -4,24 +4,15 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Persistence;
 
 /// <summary>The queries the operations run against the resource table.</summary>
-public sealed class ResourceStore(ControlPlaneDbContext db, ResourceInsertQueue inserts)
+public sealed class ResourceStore(ControlPlaneDbContext db, ResourceInsertQueue inserts, ResourceDocumentReader documents)
 {
-    // Describe is the hottest call: compiled once, it reads only the document column through the unique index.
-    private static readonly Func<ControlPlaneDbContext, string, ResourceKind, string, Task<string?>> FindDocumentQuery =
-        EF.CompileAsyncQuery((ControlPlaneDbContext context, string account, ResourceKind kind, string nameKey) =>
-            context.Resources.Where(r => r.AccountId == account && r.Kind == kind && r.NameKey == nameKey).Select(r => r.Document).FirstOrDefault());
-
-    private static readonly Func<ControlPlaneDbContext, string, ResourceKind, string, Task<bool>> ExistsQuery =
-        EF.CompileAsyncQuery((ControlPlaneDbContext context, string account, ResourceKind kind, string nameKey) =>
-            context.Resources.Any(r => r.AccountId == account && r.Kind == kind && r.NameKey == nameKey));
-
     public ControlPlaneDbContext Db => db;
 
     public static string Key(string name) => name.ToLowerInvariant();
 
-    public Task<string?> FindDocumentAsync(string account, ResourceKind kind, string name) => FindDocumentQuery(db, account, kind, Key(name));
+    public Task<string?> FindDocumentAsync(string account, ResourceKind kind, string name) => Task.FromResult(documents.Find(account, kind, Key(name)));
 
-    public Task<bool> ExistsAsync(string account, ResourceKind kind, string name) => ExistsQuery(db, account, kind, Key(name));
+    public Task<bool> ExistsAsync(string account, ResourceKind kind, string name) => Task.FromResult(documents.Exists(account, kind, Key(name)));
 
     public Task<List<ListedResource>> ListAsync(ResourceListQuery query, CancellationToken cancellationToken) =>
         ResourceListReader.ReadAsync(db, query, cancellationToken);

@@ -36,7 +36,8 @@ public sealed class ResourceSchemaMigrationTests : IDisposable
                 await IndexNamesAsync(db));
 
             using var inserts = new ResourceInsertQueue(Options.Create(_options));
-            var store = new ResourceStore(db, inserts);
+            using var documents = new ResourceDocumentReader(Options.Create(_options));
+            var store = new ResourceStore(db, inserts, documents);
             var tagged = await store.FindByArnAsync(Account, Arn("tagged"), CancellationToken.None);
             Assert.Equal(["stage=dev", "team=ml"], tagged!.Tags.Select(t => $"{t.Key}={t.Value}").Order());
             Assert.Null(await store.FindByArnAsync("210987654321", Arn("tagged"), CancellationToken.None));
@@ -47,6 +48,9 @@ public sealed class ResourceSchemaMigrationTests : IDisposable
             var added = Model("added", ("team", "ops"));
             Assert.True(await store.TryInsertAsync(added, CancellationToken.None));
             Assert.True(added.Id > tagged.Id);
+            Assert.Equal("""{"ModelName":"added"}""", await store.FindDocumentAsync(Account, ResourceKind.Model, "ADDED"));
+            Assert.True(await store.ExistsAsync(Account, ResourceKind.Model, "plain"));
+            Assert.False(await store.ExistsAsync(Account, ResourceKind.Endpoint, "plain"));
         }
 
         await using (var db = NewContext())
