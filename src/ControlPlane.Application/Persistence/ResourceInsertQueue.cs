@@ -107,7 +107,9 @@ public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) :
         {
             var connection = Open();
             var results = new bool[batch.Count];
-            using var transaction = connection.BeginTransaction();
+
+            // A lone row without tags is a transaction by itself; BEGIN and COMMIT would only add two statements.
+            using var transaction = batch is [{ Record.Tags.Count: 0 }] ? null : connection.BeginTransaction();
             for (var i = 0; i < batch.Count; i++)
             {
                 var record = batch[i].Record;
@@ -134,7 +136,7 @@ public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) :
                 results[i] = true;
             }
 
-            transaction.Commit();
+            transaction?.Commit();
             return results;
         }
 
