@@ -462,6 +462,110 @@ public sealed class DockerRuntimeTrainingTests : TrainingExecutionTests
 
     protected override Task KillContainerAsync(string containerName, string hostDirectory) => TestImages.DockerAsync("rm", "-f", containerName);
 
+    /// <summary>The ids of this service's network sandboxes that are running.</summary>
+    private async Task<string[]> SandboxesAsync()
+    {
+        var instance = (await File.ReadAllTextAsync(Path.Combine(Jobs.Service.DataDirectory, "instance-id"))).Trim();
+        var output = await HostingService.DockerAsync("ps", "-q", "--no-trunc", "--filter", $"label=controlplane.instance={instance}", "--filter", "label=controlplane.role=network-sandbox");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>
+    /// The pool's running sandbox, its id, once there is one; between jobs, after the last claimed one has gone, it is
+    /// the ready one. (The pool counts it ready a moment after the engine lists it running.)
+    /// </summary>
+    private async Task<string> WaitForReadySandboxAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            if ((await SandboxesAsync()) is [var ready])
+            {
+                await Task.Delay(200);
+                return ready;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No network sandbox became ready.\n{Jobs.Service.Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task WaitUntilGoneAsync(string container)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await HostingService.DockerAsync("ps", "-aq", "--no-trunc", "--filter", $"id={container}")).Trim().Length > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Container {container} is still there.");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task A_single_instance_job_runs_in_a_ready_network_sandbox_that_goes_with_it_whether_it_completes_fails_or_is_stopped()
+    {
+        // The pool is filled after the first single-instance job, which starts the normal way.
+        var first = Requests.Unique("sbxfirst");
+        await Wire.InvokeAsync("CreateTrainingJob", Job(first, new JsonObject { ["epochs"] = "1" }));
+        Assert.Equal("Completed", (await Jobs.WaitForEndAsync(first))["TrainingJobStatus"]!.GetValue<string>());
+        Assert.DoesNotMatch($"Started container {ContainerName(first)} .* in network sandbox", Jobs.Service.Output);
+
+        foreach (var (prefix, hyperparameters, expected) in new[]
+        {
+            ("sbxok", new JsonObject { ["epochs"] = "1", ["resolve_hosts"] = "yes" }, "Completed"),
+            ("sbxfail", new JsonObject { ["epochs"] = "1", ["fail"] = "sandboxed trouble" }, "Failed"),
+            ("sbxstop", new JsonObject { ["epochs"] = "100", ["sleep"] = "1" }, "Stopped"),
+        })
+        {
+            var sandbox = await WaitForReadySandboxAsync();
+            var name = Requests.Unique(prefix);
+            await Wire.InvokeAsync("CreateTrainingJob", Job(name, hyperparameters));
+            if (expected == "Stopped")
+            {
+                await Jobs.WaitForLogAsync(name, "[0]");
+                Assert.Equal($"container:{sandbox}", (await HostingService.DockerAsync("inspect", "-f", "{{.HostConfig.NetworkMode}}", ContainerName(name))).Trim());
+                await Wire.InvokeAsync("StopTrainingJob", Requests.Named("TrainingJobName", name));
+            }
+
+            var job = await Jobs.WaitForEndAsync(name);
+
+            Assert.Equal(expected, job["TrainingJobStatus"]!.GetValue<string>());
+            Assert.Matches($@"Started container {ContainerName(name)} \([0-9a-f]+\) from {System.Text.RegularExpressions.Regex.Escape(Image)} in network sandbox {sandbox}", Jobs.Service.Output);
+            if (expected == "Completed")
+            {
+                Assert.Matches(@"resolved algo-1 to 172\.[0-9.]+", await Jobs.LogAsync(name));
+                Assert.Contains("host=algo-1", await Jobs.LogAsync(name), StringComparison.Ordinal);
+            }
+
+            await WaitUntilGoneAsync(sandbox);
+        }
+    }
+
+    [Fact]
+    public async Task Two_instance_and_isolated_jobs_start_on_networks_of_their_own_and_leave_the_sandbox_ready()
+    {
+        var first = Requests.Unique("sbxfirst");
+        await Wire.InvokeAsync("CreateTrainingJob", Job(first, new JsonObject { ["epochs"] = "1" }));
+        await Jobs.WaitForEndAsync(first);
+        var sandbox = await WaitForReadySandboxAsync();
+        var multi = Requests.Unique("sbxmulti");
+        var multiRequest = Job(multi, new JsonObject { ["epochs"] = "1" });
+        multiRequest["ResourceConfig"]!["InstanceCount"] = 2;
+        var isolated = Requests.Unique("sbxiso");
+        var isolatedRequest = Job(isolated, new JsonObject { ["epochs"] = "1" });
+        isolatedRequest["EnableNetworkIsolation"] = true;
+
+        await Wire.InvokeAsync("CreateTrainingJob", multiRequest);
+        var multiJob = await Jobs.WaitForEndAsync(multi);
+        await Wire.InvokeAsync("CreateTrainingJob", isolatedRequest);
+        var isolatedJob = await Jobs.WaitForEndAsync(isolated);
+
+        Assert.Equal(("Completed", "Completed"), (multiJob["TrainingJobStatus"]!.GetValue<string>(), isolatedJob["TrainingJobStatus"]!.GetValue<string>()));
+
+        Assert.Contains("host=algo-2", await Jobs.LogAsync(multi, "algo-2"), StringComparison.Ordinal);
+        Assert.DoesNotContain("in network sandbox", string.Join('\n', Jobs.Service.Output.Split('\n').Where(l => l.Contains(multi, StringComparison.Ordinal) || l.Contains(isolated, StringComparison.Ordinal))), StringComparison.Ordinal);
+        Assert.Equal([sandbox], await SandboxesAsync());
+    }
+
     [Fact]
     public async Task A_container_left_under_the_jobs_container_name_is_replaced_when_the_job_starts()
     {
