@@ -43,7 +43,7 @@ internal sealed record ContainerRuntimeOptions
     /// <c>SandboxPoolSize</c>: Docker: how many network sandboxes (see <see cref="NetworkSandboxPool"/>) are kept
     /// started for single-instance jobs; 0 turns the pool off.
     /// </summary>
-    public int SandboxPoolSize { get; init; } = 1;
+    public int SandboxPoolSize { get; init; } = 2;
 
     /// <summary>
     /// <c>SandboxImage</c>: the image the network sandboxes run <c>sleep infinity</c> from; it must be on the engine

@@ -125,7 +125,7 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable, IA
         return pulled.ID;
     }
 
-    public async Task<Result<IContainerHandle>> StartAsync(ContainerSpec spec, CancellationToken ct)
+    public async Task<Result<IContainerHandle>> StartAsync(ContainerSpec spec, Task<ApiError?> ready, CancellationToken ct)
     {
         if (ContainerSpecGuard.Check(spec, _options.DockerEndpoint) is { } refusal)
         {
@@ -152,13 +152,18 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable, IA
         var fitsSandbox = NetworkSandboxPool.Fits(spec);
         if (fitsSandbox && _sandboxes.TryClaim() is { } sandbox)
         {
-            if (await StartInSandboxAsync(spec, limits, sandbox, ct) is { } joined)
+            if (await StartInSandboxAsync(spec, limits, sandbox, ready, ct) is { } joined)
             {
                 return joined;
             }
+
+            if (ready.IsCompleted && await ready is { } notReady)
+            {
+                return notReady;
+            }
         }
 
-        var started = await CreateAndStartAsync(spec, CreateParameters(spec, limits, _options.InstanceId, hostsFile), ct);
+        var started = await CreateAndStartAsync(spec, CreateParameters(spec, limits, _options.InstanceId, hostsFile), ready, ct);
         if (fitsSandbox)
         {
             // After the start, not before: making a sandbox would compete with this container's start for the engine.
@@ -182,12 +187,12 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable, IA
     /// failed (the sandbox is removed and the caller starts the container the normal way: the sandbox may have gone,
     /// e.g. swept by another process of this deployment at its start).
     /// </summary>
-    private async Task<DockerContainerHandle?> StartInSandboxAsync(ContainerSpec spec, ResourceLimits limits, string sandbox, CancellationToken ct)
+    private async Task<DockerContainerHandle?> StartInSandboxAsync(ContainerSpec spec, ResourceLimits limits, string sandbox, Task<ApiError?> ready, CancellationToken ct)
     {
         Result<string> joined;
         try
         {
-            joined = await CreateAndStartAsync(spec, CreateParameters(spec, limits, _options.InstanceId, sandboxId: sandbox), ct);
+            joined = await CreateAndStartAsync(spec, CreateParameters(spec, limits, _options.InstanceId, sandboxId: sandbox), ready, ct);
         }
         catch
         {
@@ -202,13 +207,20 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable, IA
             return new DockerContainerHandle(_client, joined.Value!, [], sandbox);
         }
 
-        LogSandboxUnusable(_logger, sandbox, spec.Name, joined.Error!.Message);
+        if (joined.Error != (ready.IsCompletedSuccessfully ? ready.Result : null))
+        {
+            LogSandboxUnusable(_logger, sandbox, spec.Name, joined.Error!.Message);
+        }
+
         await _sandboxes.RemoveQuietlyAsync(sandbox);
         return null;
     }
 
-    /// <summary>The started container's id; the engine's refusal as an error value (a container created but not started is removed).</summary>
-    private async Task<Result<string>> CreateAndStartAsync(ContainerSpec spec, CreateContainerParameters parameters, CancellationToken ct)
+    /// <summary>
+    /// The started container's id; the engine's refusal, or <paramref name="ready"/>'s error, as an error value (a
+    /// container created but not started is removed).
+    /// </summary>
+    private async Task<Result<string>> CreateAndStartAsync(ContainerSpec spec, CreateContainerParameters parameters, Task<ApiError?> ready, CancellationToken ct)
     {
         string id;
         try
@@ -240,12 +252,23 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable, IA
 
         try
         {
+            if (await ready is { } notReady)
+            {
+                await RemoveQuietlyAsync(id);
+                return notReady;
+            }
+
             await Engine(() => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct));
         }
         catch (DockerApiException e)
         {
             await RemoveQuietlyAsync(id);
             return ApiError.Validation($"Cannot start container {spec.Name}: {MessageOf(e)}");
+        }
+        catch
+        {
+            await RemoveQuietlyAsync(id);
+            throw;
         }
 
         return id;
