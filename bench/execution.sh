@@ -7,6 +7,7 @@
 # Environment (all optional):
 #   N                  measured jobs per runtime (default 20; plus 1 unmeasured warm-up job)
 #   BASELINE_N         no-op start baseline runs (default 10 per kind)
+#   GAP                idle seconds before each measured job (default 1.5; 0 = back to back)
 #   RUNTIMES           "process docker" (default) or one of them
 #   SIZE_MB            staged channel size in MiB (default 1024), PARTS objects (default 16)
 #   STAGE_RUNS         staging jobs per source (default 2)
@@ -25,6 +26,7 @@ PY="$BENCH_DIR/execution_bench.py"
 TRAINER_DIR="$BENCH_DIR/exec-trainer"
 N="${N:-20}"
 BASELINE_N="${BASELINE_N:-10}"
+export GAP="${GAP:-1.5}"
 RUNTIMES="${RUNTIMES:-process docker}"
 SIZE_MB="${SIZE_MB:-1024}"
 PARTS="${PARTS:-16}"

@@ -146,6 +146,10 @@ def cmd_latency(url, label, runtime, baseline, image, n, tag, out, job_json="{}"
         errors.append(f"warm-up: {e}")
     for i in range(int(n)):
         name = f"bx-{tag}-{i:03d}"
+        # GAP: idle seconds before each job, so that what the service does in the background after a job (the network
+        # sandbox pool's refill, the removal of the job's containers) is done before the next one, as between jobs
+        # that do not come back to back.
+        time.sleep(float(os.environ.get("GAP", "0")))
         try:
             t_sent, rtt, d = _run_job(url, name, image, tiny, extra=extra)
             log = _logs(url, name)
@@ -321,7 +325,9 @@ def cmd_report(meta_json, out, *files):
           "(same host clock). The sh rows are the container-running measure: bench/exec-trainer/bench_trainer.sh, "
           "whose first instruction prints `date +%s.%N` (no interpreter start-up; the sh host baseline below is what "
           "dash + date cost). The python rows run bench_trainer.py, whose first action is `time.time()` after python's "
-          "start-up. Jobs run one at a time, each with a 1-object channel, after one unmeasured warm-up job.", "",
+          f"start-up. Jobs run one at a time, {os.environ.get('GAP', '0')} s apart (GAP: idle time before each, for "
+          "what the service does after a job in the background, e.g. refilling its network sandbox pool), each with a "
+          "1-object channel, after one unmeasured warm-up job.", "",
           "| runtime / program | jobs | median ms | p90 ms | min ms | max ms | target (median) | verdict |",
           "|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in lat:
