@@ -7,6 +7,7 @@
 # Environment (all optional):
 #   N                  measured jobs per runtime (default 20; plus 1 unmeasured warm-up job)
 #   BASELINE_N         no-op start baseline runs (default 10 per kind)
+#   GAP                idle seconds before each measured job (default 1.5; 0 = back to back)
 #   RUNTIMES           "process docker" (default) or one of them
 #   SIZE_MB            staged channel size in MiB (default 1024), PARTS objects (default 16)
 #   STAGE_RUNS         staging jobs per source (default 2)
@@ -25,6 +26,7 @@ PY="$BENCH_DIR/execution_bench.py"
 TRAINER_DIR="$BENCH_DIR/exec-trainer"
 N="${N:-20}"
 BASELINE_N="${BASELINE_N:-10}"
+export GAP="${GAP:-1.5}"
 RUNTIMES="${RUNTIMES:-process docker}"
 SIZE_MB="${SIZE_MB:-1024}"
 PARTS="${PARTS:-16}"
@@ -112,17 +114,17 @@ if [[ " $RUNTIMES " == *" docker "* ]]; then
   DOCKER_BUILDKIT=0 docker build -q -t "$DOCKER_IMAGE" "$TRAINER_DIR" >"$WORK/docker-build.log" 2>&1 \
     || die "docker build failed: $(tail -n 5 "$WORK/docker-build.log")"
   docker push -q "$DOCKER_IMAGE" >"$WORK/docker-push.log" 2>&1 || die "docker push failed: $(tail -n 5 "$WORK/docker-push.log")"
-  log "Docker: baselines ($BASELINE_N × docker run, $BASELINE_N × 4 Engine API create+start)"
+  log "Docker: baselines ($BASELINE_N × docker run, $BASELINE_N × 6 Engine API create+start)"
   run_py baseline-docker "$DOCKER_IMAGE" "$BASELINE_N" "$WORK/base-docker.json"
   start_service docker --ControlPlane:Containers:Runtime docker
   seed_tiny "$SVC_DATA"
   log "Docker runtime: 3 × $N jobs"
   SH_SPEC='"AlgorithmSpecification": {"ContainerEntrypoint": ["/bin/sh", "/opt/program/bench_trainer.sh"]}'
-  run_py latency "$SVC_URL" "docker, sh" docker docker-sh-bridge "$DOCKER_IMAGE" "$N" "$TAG-ds" "$WORK/lat-docker-sh.json" \
+  run_py latency "$SVC_URL" "docker, sh" docker docker-sh-sandbox "$DOCKER_IMAGE" "$N" "$TAG-ds" "$WORK/lat-docker-sh.json" \
     "{$SH_SPEC}"
   run_py latency "$SVC_URL" "docker, sh, EnableNetworkIsolation" docker docker-sh-disabled "$DOCKER_IMAGE" "$N" "$TAG-di" \
     "$WORK/lat-docker-sh-isolated.json" "{$SH_SPEC, \"EnableNetworkIsolation\": true}"
-  run_py latency "$SVC_URL" "docker, python" docker docker-python-bridge "$DOCKER_IMAGE" "$N" "$TAG-dp" "$WORK/lat-docker-py.json"
+  run_py latency "$SVC_URL" "docker, python" docker docker-python-sandbox "$DOCKER_IMAGE" "$N" "$TAG-dp" "$WORK/lat-docker-py.json"
   RESULTS+=("$WORK/base-docker.json" "$WORK/lat-docker-sh.json" "$WORK/lat-docker-sh-isolated.json" "$WORK/lat-docker-py.json")
   stop_bg "$SVC_PGID"; rm -rf "$SVC_DATA"
 fi

@@ -146,6 +146,10 @@ def cmd_latency(url, label, runtime, baseline, image, n, tag, out, job_json="{}"
         errors.append(f"warm-up: {e}")
     for i in range(int(n)):
         name = f"bx-{tag}-{i:03d}"
+        # GAP: idle seconds before each job, so that what the service does in the background after a job (the network
+        # sandbox pool's refill, the removal of the job's containers) is done before the next one, as between jobs
+        # that do not come back to back.
+        time.sleep(float(os.environ.get("GAP", "0")))
         try:
             t_sent, rtt, d = _run_job(url, name, image, tiny, extra=extra)
             log = _logs(url, name)
@@ -208,12 +212,19 @@ def _engine(method, path, body=None):
 
 
 SH_TRAINER = ["/bin/sh", "/opt/program/bench_trainer.sh"]
-# (key, label, Entrypoint, container config): what the service asks the engine for, through Docker.DotNet.
+SANDBOX = "sandbox"
+# (key, label, Entrypoint, container config): what the service asks the engine for, through Docker.DotNet. SANDBOX in
+# place of a network mode: the container joins a holder's network (started before the clock starts, hostname algo-1,
+# on the default bridge), as a single-instance job joins a network sandbox of the service's pool.
 ENGINE_BASELINES = [
-    ("docker-sh-bridge", "/bin/sh program, default bridge network (a job's container)", SH_TRAINER, {}),
+    ("docker-sh-sandbox", "/bin/sh program, joined to a running holder's network (a single-instance job's container in "
+     "a network sandbox)", SH_TRAINER, {"HostConfig": {"NetworkMode": SANDBOX}}),
+    ("docker-sh-bridge", "/bin/sh program, default bridge network (a job's container without a sandbox)", SH_TRAINER, {}),
     ("docker-sh-disabled", "/bin/sh program, networking disabled (an isolated job's container)", SH_TRAINER,
      {"NetworkDisabled": True, "HostConfig": {"NetworkMode": "none"}}),
     ("docker-sh-none", "/bin/sh program, network mode none", SH_TRAINER, {"HostConfig": {"NetworkMode": "none"}}),
+    ("docker-python-sandbox", "python3 program, joined to a running holder's network", None,
+     {"HostConfig": {"NetworkMode": SANDBOX}}),
     ("docker-python-bridge", "python3 program, default bridge network", None, {}),
 ]
 
@@ -227,6 +238,13 @@ def cmd_baseline_docker(image, n, out):
         cli.append(float(STARTED.search(p.stdout).group(1)) - t0)
     for i in range(int(n)):
         for key, _, entrypoint, config in ENGINE_BASELINES:
+            holder = None
+            if config.get("HostConfig", {}).get("NetworkMode") == SANDBOX:
+                holder = _engine("POST", f"/containers/create?name=bx-baseline-{os.getpid()}-{key}-{i}-holder", {
+                    "Image": image, "Entrypoint": ["sleep", "infinity"], "Cmd": None, "Hostname": "algo-1",
+                    "Labels": {"controlplane.bench": "baseline"}})["Id"]
+                _engine("POST", f"/containers/{holder}/start")
+                config = {**config, "HostConfig": {**config["HostConfig"], "NetworkMode": f"container:{holder}"}}
             # Without the docker CLI: create, start; then wait, logs, remove.
             t0 = time.time()
             body = {"Image": image, "Cmd": ["train"], "Labels": {"controlplane.bench": "baseline"}, **config}
@@ -239,6 +257,8 @@ def cmd_baseline_docker(image, n, out):
                 api[key].append(float(STARTED.search(_engine("GET", f"/containers/{cid}/logs?stdout=1")).group(1)) - t0)
             finally:
                 _engine("DELETE", f"/containers/{cid}?force=1")
+                if holder:
+                    _engine("DELETE", f"/containers/{holder}?force=1")
     results = [{"kind": "baseline", "label": "`docker run --rm --network none` of the image, /bin/sh program "
                 "(CLI spawn -> STARTED)", "key": "docker-cli-sh", "values": cli}]
     results += [{"kind": "baseline", "label": f"Docker Engine API create + start: {label} (-> STARTED)", "key": key,
@@ -305,7 +325,9 @@ def cmd_report(meta_json, out, *files):
           "(same host clock). The sh rows are the container-running measure: bench/exec-trainer/bench_trainer.sh, "
           "whose first instruction prints `date +%s.%N` (no interpreter start-up; the sh host baseline below is what "
           "dash + date cost). The python rows run bench_trainer.py, whose first action is `time.time()` after python's "
-          "start-up. Jobs run one at a time, each with a 1-object channel, after one unmeasured warm-up job.", "",
+          f"start-up. Jobs run one at a time, {os.environ.get('GAP', '0')} s apart (GAP: idle time before each, for "
+          "what the service does after a job in the background, e.g. refilling its network sandbox pool), each with a "
+          "1-object channel, after one unmeasured warm-up job.", "",
           "| runtime / program | jobs | median ms | p90 ms | min ms | max ms | target (median) | verdict |",
           "|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in lat:
@@ -321,7 +343,7 @@ def cmd_report(meta_json, out, *files):
     L += ["", "Where the time goes (medians, ms). Service timestamps (CreationTime, SecondaryStatusTransitions) "
           "have 1 ms resolution.", "",
           "| runtime / program | Create RTT | sent → CreationTime | CreationTime → Starting (queue pick-up) "
-          "| Starting → Training (prepare, stage 1 object, config, image check, create + start; Training is recorded "
+          "| Starting → Training (prepare; stage 1 object + config files while the image is checked and the container created; start; Training is recorded "
           "once the container runs) | Training → STARTED (the program's own start-up, minus the Training write; can be "
           "negative) | the same program started outside the service (baseline) | service overhead (median − "
           "baseline) |",

@@ -6,7 +6,8 @@ namespace ControlPlane.Api.Tests;
 
 /// <summary>
 /// A crashed control plane leaves containers and networks behind; the restarted one removes those labelled with its
-/// instance id that nothing owns, keeps what its endpoints still run, and leaves other control planes' alone.
+/// instance id that nothing owns (among them a network sandbox its pool had ready), keeps what its endpoints still
+/// run, and leaves other control planes' alone.
 /// </summary>
 public sealed class OrphanSweepTests
 {
@@ -27,6 +28,10 @@ public sealed class OrphanSweepTests
         var orphanNetwork = $"cp-test-{job}";
         await HostingService.DockerAsync(["network", "create", .. Labels(instance, "training-jobs", "controlplane.job", job), orphanNetwork]);
         var otherInstance = await RunLabelledAsync(Guid.NewGuid().ToString("N"), "training-jobs", "controlplane.job", job);
+        // A ready network sandbox of the pool: the role label and no owner.
+        var staleSandbox = (await HostingService.DockerAsync(
+            "run", "-d", "--hostname", "algo-1", "--label", "controlplane.managed=true", "--label", $"controlplane.instance={instance}",
+            "--label", "controlplane.role=network-sandbox", BaseImage, "sleep", "infinity")).Trim()[..12];
         try
         {
             // The engine dates containers to the second: be sure they are older than the next process.
@@ -38,6 +43,7 @@ public sealed class OrphanSweepTests
             var remaining = await AllContainersAsync();
             Assert.DoesNotContain(orphanOfAJob, remaining);
             Assert.DoesNotContain(unrecordedEndpointInstance, remaining);
+            Assert.DoesNotContain(staleSandbox, remaining);
             Assert.Contains(otherInstance, remaining);
             Assert.Contains(served, remaining);
             Assert.Equal("true", (await HostingService.DockerAsync("inspect", "-f", "{{.State.Running}}", served)).Trim());

@@ -462,6 +462,146 @@ public sealed class DockerRuntimeTrainingTests : TrainingExecutionTests
 
     protected override Task KillContainerAsync(string containerName, string hostDirectory) => TestImages.DockerAsync("rm", "-f", containerName);
 
+    /// <summary>The service's first single-instance job, which fills the sandbox pool after it starts (the normal way); its name.</summary>
+    private async Task<string> RunFirstSingleInstanceJobAsync()
+    {
+        var first = Requests.Unique("sbxfirst");
+        await Wire.InvokeAsync("CreateTrainingJob", Job(first, new JsonObject { ["epochs"] = "1" }));
+        Assert.Equal("Completed", (await Jobs.WaitForEndAsync(first))["TrainingJobStatus"]!.GetValue<string>());
+        return first;
+    }
+
+    /// <summary>The ids of this service's network sandboxes that are running.</summary>
+    private async Task<string[]> SandboxesAsync()
+    {
+        var instance = (await File.ReadAllTextAsync(Path.Combine(Jobs.Service.DataDirectory, "instance-id"))).Trim();
+        var output = await HostingService.DockerAsync("ps", "-q", "--no-trunc", "--filter", $"label=controlplane.instance={instance}", "--filter", "label=controlplane.role=network-sandbox");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>
+    /// The pool's running sandboxes, once it has filled (<paramref name="atLeast"/>, the default pool size); between
+    /// jobs, after the last claimed one has gone, these are the ready ones. (The pool counts one ready a moment after
+    /// the engine lists it running.)
+    /// </summary>
+    private async Task<string[]> WaitForReadySandboxAsync(int atLeast = 2)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            if (await SandboxesAsync() is { } ready && ready.Length >= atLeast)
+            {
+                await Task.Delay(200);
+                return ready;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No network sandbox became ready.\n{Jobs.Service.Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task WaitUntilGoneAsync(string container)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await HostingService.DockerAsync("ps", "-aq", "--no-trunc", "--filter", $"id={container}")).Trim().Length > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Container {container} is still there.");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task A_single_instance_job_runs_in_a_ready_network_sandbox_that_goes_with_it_whether_it_completes_fails_or_is_stopped()
+    {
+        var first = await RunFirstSingleInstanceJobAsync();
+        Assert.DoesNotMatch($"Started container {ContainerName(first)} .* in network sandbox", Jobs.Service.Output);
+
+        foreach (var (prefix, hyperparameters, expected) in new[]
+        {
+            ("sbxok", new JsonObject { ["epochs"] = "1", ["resolve_hosts"] = "yes" }, "Completed"),
+            ("sbxfail", new JsonObject { ["epochs"] = "1", ["fail"] = "sandboxed trouble" }, "Failed"),
+            ("sbxstop", new JsonObject { ["epochs"] = "100", ["sleep"] = "1" }, "Stopped"),
+        })
+        {
+            var ready = await WaitForReadySandboxAsync();
+            var name = Requests.Unique(prefix);
+            await Wire.InvokeAsync("CreateTrainingJob", Job(name, hyperparameters));
+            if (expected == "Stopped")
+            {
+                await Jobs.WaitForLogAsync(name, "[0]");
+                Assert.StartsWith("container:", (await HostingService.DockerAsync("inspect", "-f", "{{.HostConfig.NetworkMode}}", ContainerName(name))).Trim(), StringComparison.Ordinal);
+                await Wire.InvokeAsync("StopTrainingJob", Requests.Named("TrainingJobName", name));
+            }
+
+            var job = await Jobs.WaitForEndAsync(name);
+
+            Assert.Equal(expected, job["TrainingJobStatus"]!.GetValue<string>());
+            var started = System.Text.RegularExpressions.Regex.Match(Jobs.Service.Output, $@"Started container {ContainerName(name)} \([0-9a-f]+\) from {System.Text.RegularExpressions.Regex.Escape(Image)} in network sandbox ([0-9a-f]+)");
+            Assert.True(started.Success, Jobs.Service.Output);
+            var sandbox = started.Groups[1].Value;
+            Assert.Contains(sandbox, ready);
+            if (expected == "Completed")
+            {
+                Assert.Matches(@"resolved algo-1 to 172\.[0-9.]+", await Jobs.LogAsync(name));
+                Assert.Contains("host=algo-1", await Jobs.LogAsync(name), StringComparison.Ordinal);
+            }
+
+            await WaitUntilGoneAsync(sandbox);
+        }
+    }
+
+    [Fact]
+    public async Task After_a_kill_9_the_restarted_control_plane_keeps_a_running_jobs_sandbox_until_the_job_ends_and_sweeps_the_ready_ones()
+    {
+        await RunFirstSingleInstanceJobAsync();
+        var readyBefore = await WaitForReadySandboxAsync();
+        var name = Requests.Unique("sbxcrash");
+        await Wire.InvokeAsync("CreateTrainingJob", Job(name, new JsonObject { ["epochs"] = "8", ["sleep"] = "1" }));
+        await Jobs.WaitForLogAsync(name, "[0]");
+        var joined = (await HostingService.DockerAsync("inspect", "-f", "{{.HostConfig.NetworkMode}}", ContainerName(name))).Trim();
+        Assert.StartsWith("container:", joined, StringComparison.Ordinal);
+        var sandbox = joined["container:".Length..];
+        Assert.Contains(sandbox, readyBefore);
+        // The engine dates containers to the second: the ready ones must be older than the next process.
+        await Task.Delay(1100);
+        var ready = (await SandboxesAsync()).Where(s => s != sandbox).ToList();
+
+        await Jobs.Service.CrashAndRestartAsync();
+        await Jobs.Service.WaitForOutputAsync("re-attached", TimeSpan.FromSeconds(60));
+        await Jobs.WaitForLogAsync(name, "[2]");
+        var whileRunning = await SandboxesAsync();
+        var job = await Jobs.WaitForEndAsync(name);
+
+        Assert.Contains(sandbox, whileRunning);
+        Assert.Empty(ready.Intersect(whileRunning));
+        Assert.Equal("Completed", job["TrainingJobStatus"]!.GetValue<string>());
+        await WaitUntilGoneAsync(sandbox);
+    }
+
+    [Fact]
+    public async Task Two_instance_and_isolated_jobs_start_on_networks_of_their_own_and_leave_the_sandbox_ready()
+    {
+        await RunFirstSingleInstanceJobAsync();
+        var ready = await WaitForReadySandboxAsync();
+        var multi = Requests.Unique("sbxmulti");
+        var multiRequest = Job(multi, new JsonObject { ["epochs"] = "1" });
+        multiRequest["ResourceConfig"]!["InstanceCount"] = 2;
+        var isolated = Requests.Unique("sbxiso");
+        var isolatedRequest = Job(isolated, new JsonObject { ["epochs"] = "1" });
+        isolatedRequest["EnableNetworkIsolation"] = true;
+
+        await Wire.InvokeAsync("CreateTrainingJob", multiRequest);
+        var multiJob = await Jobs.WaitForEndAsync(multi);
+        await Wire.InvokeAsync("CreateTrainingJob", isolatedRequest);
+        var isolatedJob = await Jobs.WaitForEndAsync(isolated);
+
+        Assert.Equal(("Completed", "Completed"), (multiJob["TrainingJobStatus"]!.GetValue<string>(), isolatedJob["TrainingJobStatus"]!.GetValue<string>()));
+
+        Assert.Contains("host=algo-2", await Jobs.LogAsync(multi, "algo-2"), StringComparison.Ordinal);
+        Assert.DoesNotContain("in network sandbox", string.Join('\n', Jobs.Service.Output.Split('\n').Where(l => l.Contains(multi, StringComparison.Ordinal) || l.Contains(isolated, StringComparison.Ordinal))), StringComparison.Ordinal);
+        Assert.Equal(ready.Order(), (await SandboxesAsync()).Order());
+    }
+
     [Fact]
     public async Task A_container_left_under_the_jobs_container_name_is_replaced_when_the_job_starts()
     {

@@ -125,10 +125,12 @@ internal sealed partial class ContainerJobSupervisor(
     /// Starts one container per spec (the hosts of a job, in order). Several share <paramref name="networkName"/>, made
     /// first (isolated when asked). A container left under a spec's name by a worker that died before keeping its id
     /// makes the start fail: it is then removed and the start tried once more. If one cannot start, those already
-    /// started are removed and its error returned.
+    /// started are removed and its error returned. With <paramref name="ready"/>, each container is created at once and
+    /// started once that has ended without an error (see <see cref="IContainerRuntime.StartAsync(ContainerSpec, Task{ApiError}, CancellationToken)"/>).
     /// </summary>
-    public async Task<Result<IReadOnlyList<IContainerHandle>>> StartClusterAsync(IReadOnlyList<ContainerSpec> specs, string networkName, bool isolated, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<IContainerHandle>>> StartClusterAsync(IReadOnlyList<ContainerSpec> specs, string networkName, bool isolated, CancellationToken cancellationToken, Task<ApiError?>? ready = null)
     {
+        ready ??= Task.FromResult<ApiError?>(null);
         if (specs.Count > 1)
         {
             // Labelled with the job's owner labels (those its hosts share), for the orphan sweep.
@@ -139,12 +141,12 @@ internal sealed partial class ContainerJobSupervisor(
         var started = new List<IContainerHandle>();
         foreach (var spec in specs)
         {
-            var container = await runtime.StartAsync(spec, cancellationToken);
+            var container = await runtime.StartAsync(spec, ready, cancellationToken);
             if (!container.Succeeded && await runtime.TryAttachAsync(spec.Name, cancellationToken) is { } orphan)
             {
                 // Looked for only after a failed start: an engine round trip less on every start.
                 await RemoveAllAsync([orphan]);
-                container = await runtime.StartAsync(spec, cancellationToken);
+                container = await runtime.StartAsync(spec, ready, cancellationToken);
             }
 
             if (!container.Succeeded)

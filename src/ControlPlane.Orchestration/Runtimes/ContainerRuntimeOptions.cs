@@ -40,6 +40,18 @@ internal sealed record ContainerRuntimeOptions
     public TimeSpan ImageRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// <c>SandboxPoolSize</c>: Docker: how many network sandboxes (see <see cref="NetworkSandboxPool"/>) are kept
+    /// started for single-instance jobs; 0 turns the pool off.
+    /// </summary>
+    public int SandboxPoolSize { get; init; } = 2;
+
+    /// <summary>
+    /// <c>SandboxImage</c>: the image the network sandboxes run <c>sleep infinity</c> from; it must be on the engine
+    /// already (it is not pulled). The default is the base image deploy/setup.sh builds on the engine.
+    /// </summary>
+    public string SandboxImage { get; init; } = "controlplane/base:bookworm";
+
+    /// <summary>
     /// This control plane's <see cref="InstanceIdentity"/>, labelled on every container and network made on Docker; not
     /// configuration (read from the data directory). Null only for a runtime used on its own, outside a control plane.
     /// </summary>
@@ -94,6 +106,21 @@ internal sealed record ContainerRuntimeOptions
                     ? TimeSpan.FromSeconds(seconds)
                     : throw new ContainerRuntimeException($"{SectionName}:ImageRefreshSeconds must be a number of seconds, 0 or more, not '{refresh}'."),
             };
+        }
+
+        if (section["SandboxPoolSize"] is { Length: > 0 } poolSize)
+        {
+            options = options with
+            {
+                SandboxPoolSize = int.TryParse(poolSize, System.Globalization.CultureInfo.InvariantCulture, out var size) && size >= 0
+                    ? size
+                    : throw new ContainerRuntimeException($"{SectionName}:SandboxPoolSize must be a whole number, 0 or more, not '{poolSize}'."),
+            };
+        }
+
+        if (section["SandboxImage"] is { Length: > 0 } sandboxImage)
+        {
+            options = options with { SandboxImage = sandboxImage };
         }
 
         return options with { Registries = ReadRegistries(section.GetSection("Registries")), ProcessImages = BuiltInAlgorithms.BuiltInAlgorithmContainer.WithAlgorithmsProgram(ReadProcessImages(section.GetSection("ProcessImages")), configuration) };

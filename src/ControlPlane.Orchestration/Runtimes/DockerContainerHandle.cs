@@ -6,8 +6,11 @@ using Docker.DotNet.Models;
 
 namespace ControlPlane.Orchestration.Runtimes;
 
-/// <summary>A container on the Docker engine. Holds only the id: the engine is the state, so a handle can be rebuilt at any time.</summary>
-internal sealed class DockerContainerHandle(DockerClient client, string id, IReadOnlyList<PortBinding> ports) : IContainerHandle
+/// <summary>
+/// A container on the Docker engine. Holds only the id and the network sandbox it joined, if any (which goes with it):
+/// the engine is the state, so a handle can be rebuilt at any time.
+/// </summary>
+internal sealed class DockerContainerHandle(DockerClient client, string id, IReadOnlyList<PortBinding> ports, string? sandboxId) : IContainerHandle
 {
     public string Id => id;
 
@@ -72,11 +75,25 @@ internal sealed class DockerContainerHandle(DockerClient client, string id, IRea
     public IAsyncEnumerable<string> FollowLogAsync(CancellationToken ct) =>
         ReadLogAsync(new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Follow = true }, ct);
 
+    /// <summary>The network sandbox (<see cref="NetworkSandboxPool"/>) whose network the container joined, if any.</summary>
+    public string? SandboxId => sandboxId;
+
     public async Task RemoveAsync(CancellationToken ct)
+    {
+        await RemoveAsync(client, id, ct);
+        if (sandboxId is not null)
+        {
+            // After the container: its network namespace is the sandbox's.
+            await RemoveAsync(client, sandboxId, ct);
+        }
+    }
+
+    /// <summary>Removes a container, killing it if it runs; one already gone (or being removed) is not an error.</summary>
+    internal static async Task RemoveAsync(DockerClient client, string containerId, CancellationToken ct)
     {
         try
         {
-            await DockerRuntime.Engine(() => client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, ct));
+            await DockerRuntime.Engine(() => client.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, ct));
         }
         catch (DockerApiException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
         {

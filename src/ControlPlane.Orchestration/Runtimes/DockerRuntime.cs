@@ -15,7 +15,7 @@ namespace ControlPlane.Orchestration.Runtimes;
 /// bind mounts for the job's files, CPU and memory limits, ports published on 127.0.0.1 only, no network at all under
 /// network isolation. It never mounts the Docker socket and never runs a container privileged.
 /// </summary>
-internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
+internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable, IAsyncDisposable
 {
     /// <summary>Set on every container and network this runtime creates, next to the spec's own labels.</summary>
     public const string ManagedLabel = "controlplane.managed";
@@ -31,6 +31,7 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
     private readonly ContainerRuntimeOptions _options;
     private readonly ILogger<DockerRuntime> _logger;
     private readonly TimeProvider _time;
+    private readonly NetworkSandboxPool _sandboxes;
 
     /// <summary>Images this runtime pulled: the image id the engine gave and when.</summary>
     private readonly ConcurrentDictionary<string, (string ImageId, DateTimeOffset PulledAt)> _pulled = new(StringComparer.Ordinal);
@@ -43,6 +44,7 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
         _time = time ?? TimeProvider.System;
         _configuration = new DockerClientConfiguration(options.DockerEndpoint);
         _client = _configuration.CreateClient();
+        _sandboxes = new NetworkSandboxPool(_client, options, logger);
     }
 
     public string Name => "docker";
@@ -123,7 +125,7 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
         return pulled.ID;
     }
 
-    public async Task<Result<IContainerHandle>> StartAsync(ContainerSpec spec, CancellationToken ct)
+    public async Task<Result<IContainerHandle>> StartAsync(ContainerSpec spec, Task<ApiError?> ready, CancellationToken ct)
     {
         if (ContainerSpecGuard.Check(spec, _options.DockerEndpoint) is { } refusal)
         {
@@ -147,7 +149,79 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
 
         var limits = await CapAsync(spec.Limits, ct);
         var hostsFile = spec.NetworkIsolation && spec.Network is null ? await WriteHostsFileAsync(spec, ct) : null;
-        var parameters = CreateParameters(spec, limits, _options.InstanceId, hostsFile);
+        var fitsSandbox = NetworkSandboxPool.Fits(spec);
+        if (fitsSandbox && _sandboxes.TryClaim() is { } sandbox)
+        {
+            if (await StartInSandboxAsync(spec, limits, sandbox, ready, ct) is { } joined)
+            {
+                return joined;
+            }
+
+            if (ready.IsCompleted && await ready is { } notReady)
+            {
+                return notReady;
+            }
+        }
+
+        var started = await CreateAndStartAsync(spec, CreateParameters(spec, limits, _options.InstanceId, hostsFile), ready, ct);
+        if (fitsSandbox)
+        {
+            // After the start, not before: making a sandbox would compete with this container's start for the engine.
+            _sandboxes.Refill();
+        }
+
+        if (!started.Succeeded)
+        {
+            return started.Error!;
+        }
+
+        var id = started.Value!;
+        // Only published ports need the engine's word on where they ended up.
+        var ports = spec.Ports.Count == 0 ? [] : PortsOf(await Engine(() => _client.Containers.InspectContainerAsync(id, ct)));
+        LogStarted(_logger, spec.Name, id, spec.Image);
+        return new DockerContainerHandle(_client, id, ports, sandboxId: null);
+    }
+
+    /// <summary>
+    /// The container started in the network sandbox <paramref name="sandbox"/>, which then belongs to it; null when that
+    /// failed (the sandbox is removed and the caller starts the container the normal way: the sandbox may have gone,
+    /// e.g. swept by another process of this deployment at its start).
+    /// </summary>
+    private async Task<DockerContainerHandle?> StartInSandboxAsync(ContainerSpec spec, ResourceLimits limits, string sandbox, Task<ApiError?> ready, CancellationToken ct)
+    {
+        Result<string> joined;
+        try
+        {
+            joined = await CreateAndStartAsync(spec, CreateParameters(spec, limits, _options.InstanceId, sandboxId: sandbox), ready, ct);
+        }
+        catch
+        {
+            await _sandboxes.RemoveQuietlyAsync(sandbox);
+            throw;
+        }
+
+        _sandboxes.Refill();
+        if (joined.Succeeded)
+        {
+            LogStartedInSandbox(_logger, spec.Name, joined.Value!, spec.Image, sandbox);
+            return new DockerContainerHandle(_client, joined.Value!, [], sandbox);
+        }
+
+        if (joined.Error != (ready.IsCompletedSuccessfully ? ready.Result : null))
+        {
+            LogSandboxUnusable(_logger, sandbox, spec.Name, joined.Error!.Message);
+        }
+
+        await _sandboxes.RemoveQuietlyAsync(sandbox);
+        return null;
+    }
+
+    /// <summary>
+    /// The started container's id; the engine's refusal, or <paramref name="ready"/>'s error, as an error value (a
+    /// container created but not started is removed).
+    /// </summary>
+    private async Task<Result<string>> CreateAndStartAsync(ContainerSpec spec, CreateContainerParameters parameters, Task<ApiError?> ready, CancellationToken ct)
+    {
         string id;
         try
         {
@@ -178,6 +252,12 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
 
         try
         {
+            if (await ready is { } notReady)
+            {
+                await RemoveQuietlyAsync(id);
+                return notReady;
+            }
+
             await Engine(() => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct));
         }
         catch (DockerApiException e)
@@ -185,11 +265,13 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
             await RemoveQuietlyAsync(id);
             return ApiError.Validation($"Cannot start container {spec.Name}: {MessageOf(e)}");
         }
+        catch
+        {
+            await RemoveQuietlyAsync(id);
+            throw;
+        }
 
-        // Only published ports need the engine's word on where they ended up.
-        var ports = spec.Ports.Count == 0 ? [] : PortsOf(await Engine(() => _client.Containers.InspectContainerAsync(id, ct)));
-        LogStarted(_logger, spec.Name, id, spec.Image);
-        return new DockerContainerHandle(_client, id, ports);
+        return id;
     }
 
     public async Task<IContainerHandle?> TryAttachAsync(string containerId, CancellationToken ct)
@@ -202,7 +284,7 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
         try
         {
             var container = await Engine(() => _client.Containers.InspectContainerAsync(containerId, ct));
-            return new DockerContainerHandle(_client, container.ID, PortsOf(container));
+            return new DockerContainerHandle(_client, container.ID, PortsOf(container), NetworkSandboxPool.HolderOf(container.HostConfig?.NetworkMode));
         }
         catch (DockerContainerNotFoundException)
         {
@@ -250,13 +332,21 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
         }
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
+        await _sandboxes.DisposeAsync();
+        _sandboxes.Dispose();
         _client.Dispose();
         _configuration.Dispose();
     }
 
-    /// <summary>The containers and networks labelled with this control plane's instance id (none without one), running or not.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// The containers and networks labelled with this control plane's instance id (none without one), running or not.
+    /// When there are network sandboxes, each other container is inspected for the one it joined (the engine's
+    /// listing does not say).
+    /// </summary>
     internal async Task<IReadOnlyList<EngineObject>> ListInstanceObjectsAsync(CancellationToken ct)
     {
         if (_options.InstanceId is not { } instanceId)
@@ -267,11 +357,16 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
         var filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{InstanceLabel}={instanceId}"] = true } };
         var containers = await Engine(() => _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filters }, ct));
         var networks = await Engine(() => _client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filters }, ct));
-        return
-        [
-            .. containers.Select(c => new EngineObject(EngineObjectKind.Container, c.ID, c.Names.FirstOrDefault()?.TrimStart('/') ?? c.ID, ReadOnly(c.Labels), c.Created)),
-            .. networks.Select(n => new EngineObject(EngineObjectKind.Network, n.ID, n.Name, ReadOnly(n.Labels), n.Created)),
-        ];
+        var anySandbox = containers.Any(NetworkSandboxPool.IsHolder);
+        var objects = new List<EngineObject>();
+        foreach (var c in containers)
+        {
+            var sandbox = anySandbox && !NetworkSandboxPool.IsHolder(c) && await TryAttachAsync(c.ID, ct) is DockerContainerHandle { SandboxId: { } joined } ? joined : null;
+            objects.Add(new EngineObject(EngineObjectKind.Container, c.ID, c.Names.FirstOrDefault()?.TrimStart('/') ?? c.ID, ReadOnly(c.Labels), c.Created, sandbox));
+        }
+
+        objects.AddRange(networks.Select(n => new EngineObject(EngineObjectKind.Network, n.ID, n.Name, ReadOnly(n.Labels), n.Created, SandboxId: null)));
+        return objects;
     }
 
     /// <param name="spec">The container.</param>
@@ -279,7 +374,9 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
     /// <param name="instanceId">This control plane's instance id, for the orphan sweep's label.</param>
     /// <param name="hostsFile">For a container without any network: the /etc/hosts to bind; Docker's networking is then
     /// disabled (see <see cref="WriteHostsFileAsync"/>).</param>
-    internal static CreateContainerParameters CreateParameters(ContainerSpec spec, ResourceLimits limits, string? instanceId, string? hostsFile = null)
+    /// <param name="sandboxId">The network sandbox to join (<see cref="NetworkSandboxPool"/>): the container then has
+    /// its network namespace, hostname and /etc/hosts (Docker refuses a hostname of its own with that network mode).</param>
+    internal static CreateContainerParameters CreateParameters(ContainerSpec spec, ResourceLimits limits, string? instanceId, string? hostsFile = null, string? sandboxId = null)
     {
         var mounts = spec.Mounts.Select(m => new Mount { Type = "bind", Source = Path.GetFullPath(m.HostPath), Target = m.ContainerPath, ReadOnly = m.ReadOnly });
         if (hostsFile is not null)
@@ -293,7 +390,7 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
         {
             Name = spec.Name,
             Image = spec.Image,
-            Hostname = spec.Hostname,
+            Hostname = sandboxId is null ? spec.Hostname : null,
             Entrypoint = spec.Entrypoint is { Count: > 0 } entrypoint ? [.. entrypoint] : null,
             Cmd = spec.Arguments.Count > 0 ? [.. spec.Arguments] : null,
             Env = [.. spec.Environment.Select(e => $"{e.Key}={e.Value}")],
@@ -307,7 +404,8 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
                 Memory = limits.MemoryBytes,
                 // Equal to Memory: no swap on top of the limit, as on an instance.
                 MemorySwap = limits.MemoryBytes,
-                NetworkMode = spec.NetworkIsolation && spec.Network is null ? "none" : spec.Network ?? "default",
+                NetworkMode = sandboxId is not null ? NetworkSandboxPool.JoinMode(sandboxId)
+                    : spec.NetworkIsolation && spec.Network is null ? "none" : spec.Network ?? "default",
                 PortBindings = ports.ToDictionary(
                     p => p.Key,
                     p => (IList<Docker.DotNet.Models.PortBinding>)[new() { HostIP = "127.0.0.1", HostPort = p.Value.HostPort == 0 ? "" : p.Value.HostPort.ToString(CultureInfo.InvariantCulture) }]),
@@ -476,6 +574,12 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started container {Name} ({ContainerId}) from {Image}")]
     private static partial void LogStarted(ILogger logger, string name, string containerId, string image);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started container {Name} ({ContainerId}) from {Image} in network sandbox {SandboxId}")]
+    private static partial void LogStartedInSandbox(ILogger logger, string name, string containerId, string image, string sandboxId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Network sandbox {SandboxId} could not take container {Name} ({Error}); starting it the normal way")]
+    private static partial void LogSandboxUnusable(ILogger logger, string sandboxId, string name, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove container {ContainerId} after a failed start")]
     private static partial void LogCleanupFailed(ILogger logger, Exception exception, string containerId);

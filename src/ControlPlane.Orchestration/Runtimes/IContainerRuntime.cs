@@ -15,7 +15,14 @@ public interface IContainerRuntime
     string Name { get; }
 
     /// <summary>Creates and starts the container. The image must be present: call <see cref="PullAsync"/> first.</summary>
-    Task<Result<IContainerHandle>> StartAsync(ContainerSpec spec, CancellationToken ct);
+    Task<Result<IContainerHandle>> StartAsync(ContainerSpec spec, CancellationToken ct) => StartAsync(spec, Task.FromResult<ApiError?>(null), ct);
+
+    /// <summary>
+    /// Creates the container, waits for <paramref name="ready"/> (whatever its program reads being written: the job's
+    /// files, which the mounts' host paths must already exist for), then starts it. Docker creates the container in
+    /// the meantime. An error from <paramref name="ready"/> is returned instead (and the created container removed).
+    /// </summary>
+    Task<Result<IContainerHandle>> StartAsync(ContainerSpec spec, Task<ApiError?> ready, CancellationToken ct);
 
     /// <summary>
     /// Finds a container this runtime started earlier (for instance before the control plane restarted), running or

@@ -18,7 +18,9 @@ namespace ControlPlane.Orchestration.Runtimes;
 /// that nothing owns any more — what a crash leaves behind: those of jobs no longer InProgress or Stopping, containers
 /// no endpoint's state.json records, and anything without owner labels. What is still owned is left to JobRecovery and
 /// EndpointRecovery, which re-attach to it. Only what was made before this process started is looked at: anything
-/// newer is a workflow's of this process, which may not have recorded it yet.
+/// newer is a workflow's of this process, which may not have recorded it yet. A network sandbox
+/// (<see cref="NetworkSandboxPool"/>) is owned by the container that joined it, and goes with it; one nobody joined
+/// is left over from a dead process's pool.
 /// </summary>
 internal sealed partial class OrphanSweep(IServiceProvider services, IServiceScopeFactory scopes, HostingWorkspace workspace, ILogger<OrphanSweep> logger) : BackgroundService
 {
@@ -45,19 +47,23 @@ internal sealed partial class OrphanSweep(IServiceProvider services, IServiceSco
         var startedAt = self.StartTime.ToUniversalTime();
         try
         {
+            var objects = await docker.ListInstanceObjectsAsync(stoppingToken);
             // The engine lists container creation times in whole seconds.
-            var candidates = (await docker.ListInstanceObjectsAsync(stoppingToken)).Where(o => o.Created.AddSeconds(1) <= startedAt).ToList();
+            var candidates = objects.Where(o => o.Created.AddSeconds(1) <= startedAt).ToList();
             if (candidates.Count == 0)
             {
                 return;
             }
+
+            // A joined sandbox is removed with the container that joined it, by that container's handle.
+            var joinedSandboxes = objects.Select(o => o.SandboxId).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
             var liveJobs = await LiveJobsAsync(stoppingToken);
             var endpointContainers = new Dictionary<(string Account, string Name), HashSet<string>>();
             // Containers first: a network cannot be removed while containers are attached to it.
             foreach (var candidate in candidates.OrderBy(o => o.Kind))
             {
-                if (await IsOwnedAsync(candidate, liveJobs, endpointContainers, stoppingToken))
+                if (joinedSandboxes.Contains(candidate.Id) || await IsOwnedAsync(candidate, liveJobs, endpointContainers, stoppingToken))
                 {
                     continue;
                 }
@@ -129,5 +135,5 @@ internal enum EngineObjectKind
     Network,
 }
 
-/// <summary>A container or network as the engine lists it.</summary>
-internal sealed record EngineObject(EngineObjectKind Kind, string Id, string Name, IReadOnlyDictionary<string, string> Labels, DateTime Created);
+/// <summary>A container or network as the engine lists it, with the network sandbox a container joined.</summary>
+internal sealed record EngineObject(EngineObjectKind Kind, string Id, string Name, IReadOnlyDictionary<string, string> Labels, DateTime Created, string? SandboxId);

@@ -52,11 +52,17 @@ internal sealed partial class ProcessRuntime(ContainerRuntimeOptions options, IL
     public Task<Result<string>> PullAsync(string image, CancellationToken ct) =>
         Task.FromResult<Result<string>>(options.ProcessCommandFor(image) is { } command ? string.Join(' ', command) : NotAvailable(image));
 
-    public async Task<Result<IContainerHandle>> StartAsync(ContainerSpec spec, CancellationToken ct)
+    public async Task<Result<IContainerHandle>> StartAsync(ContainerSpec spec, Task<ApiError?> ready, CancellationToken ct)
     {
         if (ContainerSpecGuard.Check(spec, options.DockerEndpoint) is { } refusal)
         {
             return refusal;
+        }
+
+        // Nothing to make ahead here: a process starts in a few ms.
+        if (await ready is { } notReady)
+        {
+            return notReady;
         }
 
         if (options.ProcessCommandFor(spec.Image) is not { } command)

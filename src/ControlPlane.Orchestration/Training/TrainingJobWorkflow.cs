@@ -183,9 +183,13 @@ internal sealed partial class TrainingJobWorkflow(
 
         foreach (var host in job.Hosts)
         {
-            foreach (var directory in new[] { job.ConfigDirectory(host), job.ModelDirectory(host), job.OutputDataDirectory(host), job.CheckpointDirectory(host), Path.Combine(job.MlRoot(host), "output", "intermediate") })
+            // Before the containers are created: the engine refuses a mount whose host path does not exist.
+            foreach (var directory in new[] { job.ConfigDirectory(host), job.ModelDirectory(host), job.OutputDataDirectory(host), job.CheckpointDirectory(host), Path.Combine(job.MlRoot(host), "output", "intermediate"), Checkpoints.From(document, job, host)?.HostPath })
             {
-                Directory.CreateDirectory(directory);
+                if (directory is not null)
+                {
+                    Directory.CreateDirectory(directory);
+                }
             }
         }
 
@@ -203,7 +207,38 @@ internal sealed partial class TrainingJobWorkflow(
         }
     }
 
+    /// <summary>
+    /// Stages the data and writes the config files while the image is checked and the containers are created (the
+    /// engine's create overlaps the staging); they start once both are done. A staging failure is the job's reason
+    /// even when the image cannot be pulled either, as when staging came first.
+    /// </summary>
     private async Task<Result<IReadOnlyList<IContainerHandle>>> StageAndStartAsync(JobContext job, JsonObject document, List<ChannelPlan> channels, CancellationToken cancellationToken)
+    {
+        var algorithm = document.GetObject("AlgorithmSpecification")!;
+        var image = algorithm.GetString("TrainingImage") ?? algorithm.GetString("AlgorithmName")!;
+        var isolated = document.GetBool("EnableNetworkIsolation") == true;
+        var specs = job.Hosts.Select(host => BuiltInAlgorithmContainer.Apply(ContainerSpecFor(job, host, document, image, isolated), builtInAlgorithms.Value)).ToList();
+        var staged = Task.Run(() => StageAsync(job, document, channels, cancellationToken), CancellationToken.None);
+        Result<IReadOnlyList<IContainerHandle>> started;
+        try
+        {
+            var pulled = await runtime.PullAsync(specs[0].Image, cancellationToken);
+            started = pulled.Succeeded
+                ? await supervisor.StartClusterAsync(specs, job.NetworkName, isolated, cancellationToken, staged)
+                : ApiError.Validation($"ClientError: The training image {image} could not be pulled: {pulled.Error!.Message}");
+        }
+        catch
+        {
+            // Not left writing into the workspace that a retry starts clean.
+            await staged.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            throw;
+        }
+
+        return await staged is { } notStaged ? notStaged : started;
+    }
+
+    /// <summary>Every host's channels (and restored checkpoints) and config files; the error that stopped it, if any.</summary>
+    private async Task<ApiError?> StageAsync(JobContext job, JsonObject document, List<ChannelPlan> channels, CancellationToken cancellationToken)
     {
         for (var index = 0; index < job.Hosts.Count; index++)
         {
@@ -220,7 +255,6 @@ internal sealed partial class TrainingJobWorkflow(
             if (Checkpoints.From(document, job, host) is { } checkpoints)
             {
                 // Resuming: what an earlier run saved is back under the checkpoint directory before the program starts.
-                Directory.CreateDirectory(checkpoints.HostPath);
                 var restored = await stager.StageAsync(new S3DataSource(checkpoints.Uri, S3DataType.S3Prefix, S3DataDistribution.FullyReplicated), checkpoints.HostPath, Shard.Single, allowEmpty: true, cancellationToken);
                 if (!restored.Succeeded)
                 {
@@ -231,17 +265,7 @@ internal sealed partial class TrainingJobWorkflow(
             await TrainingConfigFiles.WriteAsync(job.ConfigDirectory(host), document, host, job.Hosts, cancellationToken);
         }
 
-        var algorithm = document.GetObject("AlgorithmSpecification")!;
-        var image = algorithm.GetString("TrainingImage") ?? algorithm.GetString("AlgorithmName")!;
-        var isolated = document.GetBool("EnableNetworkIsolation") == true;
-        var specs = job.Hosts.Select(host => BuiltInAlgorithmContainer.Apply(ContainerSpecFor(job, host, document, image, isolated), builtInAlgorithms.Value)).ToList();
-        var pulled = await runtime.PullAsync(specs[0].Image, cancellationToken);
-        if (!pulled.Succeeded)
-        {
-            return ApiError.Validation($"ClientError: The training image {image} could not be pulled: {pulled.Error!.Message}");
-        }
-
-        return await supervisor.StartClusterAsync(specs, job.NetworkName, isolated, cancellationToken);
+        return null;
     }
 
     /// <summary>File mode (and FastFile, which is File here): the host's share staged. Pipe mode: the first FIFO made.</summary>

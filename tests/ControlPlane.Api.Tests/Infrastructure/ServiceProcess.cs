@@ -129,6 +129,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(kill: true);
+        await RemoveDockerLeftoversAsync();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -136,6 +137,43 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         catch (IOException)
         {
             // A file still held open by a child process, or a directory another service of the test removed.
+        }
+    }
+
+    /// <summary>
+    /// The kill leaves what the service had on Docker (labelled with its instance id): its network sandbox, and the
+    /// containers of a job whose end it had just recorded (they are removed after that). A restarted service would
+    /// sweep them; this one's data directory is about to go.
+    /// </summary>
+    private async Task RemoveDockerLeftoversAsync()
+    {
+        var instanceIdPath = Path.Combine(DataDirectory, "instance-id");
+        var runtime = Array.IndexOf(_extraArguments, "--ControlPlane:Containers:Runtime");
+        if (!File.Exists(instanceIdPath) || (runtime >= 0 && runtime + 1 < _extraArguments.Length && _extraArguments[runtime + 1] == "process"))
+        {
+            return;
+        }
+
+        var label = $"label=controlplane.instance={(await File.ReadAllTextAsync(instanceIdPath)).Trim()}";
+        string listed;
+        try
+        {
+            listed = await HostingService.DockerAsync("ps", "-aq", "--filter", label);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No docker CLI: a machine without Docker has nothing to clean.
+            return;
+        }
+
+        if (listed.Split('\n', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } containers)
+        {
+            await HostingService.DockerAsync(["rm", "-f", .. containers]);
+        }
+
+        if ((await HostingService.DockerAsync("network", "ls", "-q", "--filter", label)).Split('\n', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } networks)
+        {
+            await HostingService.DockerAsync(["network", "rm", .. networks]);
         }
     }
 

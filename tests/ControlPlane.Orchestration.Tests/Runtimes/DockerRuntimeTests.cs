@@ -296,4 +296,54 @@ public sealed class DockerRuntimeTests(DockerEnvironment docker)
 
         Assert.Contains("must be pulled", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_container_is_created_at_once_but_started_only_once_its_files_are_ready()
+    {
+        var spec = docker.Spec("ready-later", "read:/opt/ml/ready.txt");
+        Directory.CreateDirectory(Path.Join(spec.WorkDirectory, "ml"));
+        spec = spec with { Mounts = [new VolumeMount(Path.Join(spec.WorkDirectory, "ml"), "/opt/ml", ReadOnly: true)] };
+        var ready = new TaskCompletionSource<ControlPlane.Core.Errors.ApiError?>();
+
+        var starting = Runtime.StartAsync(spec, ready.Task, TimeoutToken());
+        var created = await WaitForContainerAsync(spec.Name);
+        Assert.Equal("created", created.State.Status);
+        await File.WriteAllTextAsync(Path.Join(spec.WorkDirectory, "ml", "ready.txt"), "written while it was created");
+        ready.SetResult(null);
+        await using var handle = Ok(await starting);
+
+        Assert.Equal(0, await handle.WaitForExitAsync(TimeoutToken()));
+        Assert.Equal(["written while it was created"], await handle.TailLogAsync(10, TimeoutToken()));
+    }
+
+    [Fact]
+    public async Task A_container_whose_files_could_not_be_made_ready_is_removed_and_the_reason_returned()
+    {
+        var spec = docker.Spec("never-ready", "exit:0");
+        var ready = new TaskCompletionSource<ControlPlane.Core.Errors.ApiError?>();
+
+        var starting = Runtime.StartAsync(spec, ready.Task, TimeoutToken());
+        await WaitForContainerAsync(spec.Name);
+        ready.SetResult(ControlPlane.Core.Errors.ApiError.Validation("ClientError: Channel train: nothing there"));
+        var error = Failed(await starting);
+
+        Assert.Equal("ClientError: Channel train: nothing there", error.Message);
+        Assert.Null(await Runtime.TryAttachAsync(spec.Name, TimeoutToken()));
+    }
+
+    private async Task<Docker.DotNet.Models.ContainerInspectResponse> WaitForContainerAsync(string name)
+    {
+        var deadline = DateTime.UtcNow + RuntimeTestSupport.Timeout;
+        while (true)
+        {
+            try
+            {
+                return await docker.Client.Containers.InspectContainerAsync(name);
+            }
+            catch (Docker.DotNet.DockerContainerNotFoundException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
 }

@@ -10,7 +10,7 @@ public sealed class ProcessRuntimeTests : IDisposable
 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
 
-    private readonly ProcessRuntime _runtime = NewProcessRuntime(new Dictionary<string, IReadOnlyList<string>>
+    private readonly IContainerRuntime _runtime = NewProcessRuntime(new Dictionary<string, IReadOnlyList<string>>
     {
         // Mapped without its tag: every tag of the repository runs the same script.
         ["127.0.0.1:5000/controlplane-test/echo-trainer"] = ["python3", "-u", EchoTrainerScript],
