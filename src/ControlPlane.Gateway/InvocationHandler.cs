@@ -99,8 +99,9 @@ internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache rou
         var start = variant.NextStart();
         for (var attempt = 0; attempt < instances.Count; attempt++)
         {
-            var transformer = new InvocationTransformer(variant.Name, body);
-            var error = await forwarder.SendAsync(context, instances[(start + attempt) % instances.Count], _client, _forwarding, transformer);
+            var instance = instances[(start + attempt) % instances.Count];
+            var transformer = new InvocationTransformer(variant.Name, instance.Invocations, body);
+            var error = await forwarder.SendAsync(context, instance.Prefix, _client, _forwarding, transformer);
             if (error == ForwarderError.None)
             {
                 if (transformer.Failure is { } failure)

@@ -9,7 +9,7 @@ namespace ControlPlane.Gateway;
 /// that served. A non-2xx answer is not copied: its status and text become a <see cref="ModelFailure"/>.
 /// The payload was read whole before (it is at most 6 MB); <see cref="BufferedPayloadHandler"/> sends it.
 /// </summary>
-internal sealed class InvocationTransformer(string variantName, ReadOnlyMemory<byte> payload) : HttpTransformer
+internal sealed class InvocationTransformer(string variantName, Uri invocations, ReadOnlyMemory<byte> payload) : HttpTransformer
 {
     public const string CustomAttributes = "X-Amzn-SageMaker-Custom-Attributes";
     private const int ModelMessageLength = 4096;
@@ -19,7 +19,7 @@ internal sealed class InvocationTransformer(string variantName, ReadOnlyMemory<b
 
     public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
-        proxyRequest.RequestUri = new Uri(destinationPrefix + "invocations");
+        proxyRequest.RequestUri = invocations;
         var headers = httpContext.Request.Headers;
         foreach (var name in ForwardedHeaders)
         {

@@ -7,6 +7,17 @@ using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Gateway;
 
+/// <summary>
+/// A model container as the gateway calls it: its destination prefix (<c>http://127.0.0.1:port/</c>) and its
+/// <c>/invocations</c> URI, parsed once per route table rather than per call.
+/// </summary>
+internal sealed class InstanceTarget(string prefix)
+{
+    public string Prefix { get; } = prefix;
+
+    public Uri Invocations { get; } = new(prefix + "invocations");
+}
+
 /// <summary>A production variant as the gateway routes to it.</summary>
 internal sealed class VariantTarget(VariantRoute route)
 {
@@ -16,8 +27,8 @@ internal sealed class VariantTarget(VariantRoute route)
 
     public double Weight { get; } = route.Weight;
 
-    /// <summary>The destination prefixes (<c>http://127.0.0.1:port/</c>) of the healthy instances.</summary>
-    public IReadOnlyList<string> Instances { get; } = [.. route.Instances.Select(address => $"http://{address}/")];
+    /// <summary>The healthy instances.</summary>
+    public IReadOnlyList<InstanceTarget> Instances { get; } = [.. route.Instances.Select(address => new InstanceTarget($"http://{address}/"))];
 
     /// <summary>Round robin over the instances, starting somewhere new for each call.</summary>
     public int NextStart() => Interlocked.Increment(ref _next) & int.MaxValue;
