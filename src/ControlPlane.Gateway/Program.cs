@@ -1,4 +1,5 @@
 using ControlPlane.Gateway;
+using ControlPlane.Http;
 using ControlPlane.Http.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -37,21 +38,10 @@ var handler = app.Services.GetRequiredService<InvocationHandler>();
 app.Use((context, next) =>
 {
     // First, so that refusals carry it too.
-    context.Response.Headers["x-amzn-RequestId"] = NewRequestId();
+    context.Response.Headers["x-amzn-RequestId"] = RequestIds.New();
     return next(context);
 });
 app.UseControlPlaneAuthentication();
 app.MapPost(InvocationHandler.Route, (HttpContext context, string endpointName) => handler.InvokeAsync(context, endpointName));
 app.MapGet("/ping", () => Results.Ok());
 app.Run();
-
-// A version 4 UUID from the shared pseudo-random generator: a request id must be unique, not unguessable, and
-// Guid.NewGuid reads /dev/urandom with a system call each time on Linux.
-static string NewRequestId()
-{
-    Span<byte> bytes = stackalloc byte[16];
-    Random.Shared.NextBytes(bytes);
-    bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
-    bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-    return new Guid(bytes, bigEndian: true).ToString();
-}

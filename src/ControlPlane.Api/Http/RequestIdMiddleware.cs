@@ -1,3 +1,5 @@
+using ControlPlane.Http;
+
 namespace ControlPlane.Api.Http;
 
 /// <summary>Every response carries <c>x-amzn-RequestId</c>, which the SDKs surface as the request id.</summary>
@@ -7,7 +9,7 @@ internal sealed class RequestIdMiddleware : IMiddleware
 
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        var requestId = Guid.NewGuid().ToString();
+        var requestId = RequestIds.New();
         context.Items[HeaderName] = requestId;
         context.Response.Headers[HeaderName] = requestId;
         return next(context);
