@@ -34,6 +34,26 @@ public sealed class DataDirectoryTests
     }
 
     [Fact]
+    public async Task The_write_ahead_log_stays_small_when_one_client_creates_one_model_after_another()
+    {
+        await using var service = await ServiceProcess.StartAsync(ServiceFixture.WithoutWorkers);
+        var wire = new WireDoor(service.Http);
+        var prefix = Requests.Unique("Lone");
+        var log = new FileInfo(Path.Combine(service.DataDirectory, "controlplane.db-wal"));
+
+        // Each create is then a transaction of its own, which must still cross the checkpoint threshold of 3,000 pages:
+        // 2,000 creates write about 6,000.
+        for (var i = 0; i < 2000; i++)
+        {
+            var created = await wire.InvokeAsync("CreateModel", Requests.Model($"{prefix}-{i}"));
+            Assert.Equal(HttpStatusCode.OK, created.Status);
+        }
+
+        log.Refresh();
+        Assert.True(log.Length < 16 * 1024 * 1024, $"the write-ahead log has grown to {log.Length} bytes");
+    }
+
+    [Fact]
     public async Task Two_processes_started_together_on_a_new_data_directory_both_serve_and_accept_each_others_page_tokens()
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "controlplane-tests", Guid.NewGuid().ToString("N"));

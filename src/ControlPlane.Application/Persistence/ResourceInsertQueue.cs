@@ -117,7 +117,11 @@ public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) :
                 Bind(_insertResource, record);
                 try
                 {
-                    record.Id = (long)_insertResource.ExecuteScalar()!;
+                    // Run to completion, not read through RETURNING: a lone row commits when its statement ends, and
+                    // SQLite's automatic checkpoint runs only when a statement steps to its end, not when a reader
+                    // stops early (the log then grew without bound).
+                    _insertResource.ExecuteNonQuery();
+                    record.Id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
                 }
                 catch (SqliteException e) when (e.SqliteErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT)
                 {
@@ -174,7 +178,7 @@ public sealed class ResourceInsertQueue(IOptions<ControlPlaneOptions> options) :
             _insertResource = connection.CreateCommand();
             _insertResource.CommandText =
                 "INSERT INTO Resources (AccountId, Kind, Name, NameKey, Arn, ArnKey, Status, CreatedAt, ModifiedAt, Document, Summary, Version) " +
-                "VALUES ($account, $kind, $name, $nameKey, $arn, $arnKey, $status, $created, $modified, $document, $summary, 0) RETURNING Id";
+                "VALUES ($account, $kind, $name, $nameKey, $arn, $arnKey, $status, $created, $modified, $document, $summary, 0)";
             foreach (var name in new[] { "$account", "$kind", "$name", "$nameKey", "$arn", "$arnKey", "$status", "$created", "$modified", "$document", "$summary" })
             {
                 _insertResource.Parameters.Add(new SqliteParameter { ParameterName = name });
