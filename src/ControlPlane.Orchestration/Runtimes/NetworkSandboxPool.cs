@@ -29,6 +29,8 @@ internal sealed partial class NetworkSandboxPool(DockerClient client, ContainerR
 
     private const string JoinPrefix = "container:";
 
+    private static readonly TimeSpan StartUpGrace = TimeSpan.FromMilliseconds(500);
+
     private readonly ConcurrentQueue<string> _ready = new();
     private readonly CancellationTokenSource _disposing = new();
     private int _filling;
@@ -87,6 +89,9 @@ internal sealed partial class NetworkSandboxPool(DockerClient client, ContainerR
 
     private async Task FillAsync()
     {
+        // A refill follows a job's start: its program is starting now, and making a holder (a bridge start, the
+        // engine's heaviest, with two re-executions of dockerd) would take the cores from it.
+        await Task.Delay(StartUpGrace, _disposing.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         while (true)
         {
             while (Enabled && _ready.Count < options.SandboxPoolSize && await StartHolderAsync() is { } id)
