@@ -194,6 +194,14 @@ public sealed partial class HostingService : IAsyncDisposable
 
     public static async Task<string> DockerAsync(params string[] arguments)
     {
+        var (exitCode, output, error) = await TryDockerAsync(arguments);
+        Assert.True(exitCode == 0, $"docker {string.Join(' ', arguments)}: {error}");
+        return output;
+    }
+
+    /// <summary>Runs the docker CLI; its exit code, output and error output.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> TryDockerAsync(params string[] arguments)
+    {
         var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
@@ -201,10 +209,10 @@ public sealed partial class HostingService : IAsyncDisposable
         }
 
         using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"docker {string.Join(' ', arguments)}: {await process.StandardError.ReadToEndAsync()}");
-        return output;
+        return (process.ExitCode, await output, await error);
     }
 
     public static int FreePort()

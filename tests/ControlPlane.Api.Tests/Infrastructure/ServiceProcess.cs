@@ -155,10 +155,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
 
         var label = $"label=controlplane.instance={(await File.ReadAllTextAsync(instanceIdPath)).Trim()}";
-        string listed;
         try
         {
-            listed = await HostingService.DockerAsync("ps", "-aq", "--filter", label);
+            await RemoveAllAsync(["ps", "-aq", "--filter", label], ["rm", "-f"]);
         }
         catch (System.ComponentModel.Win32Exception)
         {
@@ -166,14 +165,30 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             return;
         }
 
-        if (listed.Split('\n', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } containers)
-        {
-            await HostingService.DockerAsync(["rm", "-f", .. containers]);
-        }
+        await RemoveAllAsync(["network", "ls", "-q", "--filter", label], ["network", "rm"]);
+    }
 
-        if ((await HostingService.DockerAsync("network", "ls", "-q", "--filter", label)).Split('\n', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } networks)
+    /// <summary>
+    /// Removes what <paramref name="list"/> lists until it lists nothing. A removal may fail meanwhile without harm: the
+    /// engine may still be finishing one the killed service began ("removal ... is already in progress").
+    /// </summary>
+    private static async Task RemoveAllAsync(string[] list, string[] remove)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
         {
-            await HostingService.DockerAsync(["network", "rm", .. networks]);
+            var listed = (await HostingService.DockerAsync(list)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (listed.Length == 0)
+            {
+                return;
+            }
+
+            var (exitCode, _, error) = await HostingService.TryDockerAsync([.. remove, .. listed]);
+            Assert.True(exitCode == 0 || DateTime.UtcNow < deadline, $"docker {string.Join(' ', remove)} {string.Join(' ', listed)}: {error}");
+            if (exitCode != 0)
+            {
+                await Task.Delay(200);
+            }
         }
     }
 
