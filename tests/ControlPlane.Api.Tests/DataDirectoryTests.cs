@@ -38,6 +38,36 @@ public sealed class DataDirectoryTests
         Assert.True(log.Length < 16 * 1024 * 1024, $"the write-ahead log has grown to {log.Length} bytes");
     }
 
+    /// <remarks>
+    /// 500 creates write about 1,500 log pages, half the in-commit checkpoint's threshold: only the background
+    /// checkpoint copies them into the database file this early.
+    /// </remarks>
+    [Fact]
+    public async Task Creates_reach_the_database_file_in_the_background_before_the_log_reaches_its_checkpoint_threshold()
+    {
+        await using var service = await ServiceProcess.StartAsync(ServiceFixture.WithoutWorkers);
+        var wire = new WireDoor(service.Http);
+        var prefix = Requests.Unique("Checkpointed");
+        var database = new FileInfo(Path.Combine(service.DataDirectory, "controlplane.db"));
+        var sizeBefore = database.Length;
+
+        for (var i = 0; i < 500; i++)
+        {
+            var created = await wire.InvokeAsync("CreateModel", Requests.Model($"{prefix}-{i}"));
+            Assert.Equal(HttpStatusCode.OK, created.Status);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            await Task.Delay(100);
+            database.Refresh();
+        }
+        while (database.Length - sizeBefore < 256 * 1024 && DateTime.UtcNow < deadline);
+
+        Assert.True(database.Length - sizeBefore >= 256 * 1024, $"the database file grew by {database.Length - sizeBefore} bytes only");
+    }
+
     [Fact]
     public async Task Two_processes_started_together_on_a_new_data_directory_both_serve_and_accept_each_others_page_tokens()
     {
