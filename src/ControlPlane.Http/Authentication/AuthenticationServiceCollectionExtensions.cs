@@ -32,7 +32,7 @@ public static class AuthenticationServiceCollectionExtensions
             SigningService,
             provider.GetRequiredService<IOptions<AuthenticationOptions>>().Value.MaxClockSkew));
         services.AddSingleton(paths);
-        services.AddTransient<RequestAuthenticationMiddleware>();
+        services.AddSingleton<RequestAuthenticationMiddleware>();
         return services;
     }
 
