@@ -1,12 +1,19 @@
 using ControlPlane.Core.Resources;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.Application.Persistence;
 
-/// <summary>The queries the operations run against the resource table.</summary>
-public sealed class ResourceStore(ControlPlaneDbContext db, ResourceInsertQueue inserts, ResourceDocumentReader documents)
+/// <summary>
+/// The queries the operations run against the resource table. The EF context is taken from the request's services
+/// on first use: Describe and Create do not use it, and renting a pooled context (then resetting it on return) cost
+/// more than their own statements.
+/// </summary>
+public sealed class ResourceStore(IServiceProvider requestServices, ResourceInsertQueue inserts, ResourceDocumentReader documents)
 {
-    public ControlPlaneDbContext Db => db;
+    private ControlPlaneDbContext? _db;
+
+    public ControlPlaneDbContext Db => _db ??= requestServices.GetRequiredService<ControlPlaneDbContext>();
 
     public static string Key(string name) => name.ToLowerInvariant();
 
@@ -15,11 +22,11 @@ public sealed class ResourceStore(ControlPlaneDbContext db, ResourceInsertQueue 
     public Task<bool> ExistsAsync(string account, ResourceKind kind, string name) => Task.FromResult(documents.Exists(account, kind, Key(name)));
 
     public Task<List<ListedResource>> ListAsync(ResourceListQuery query, CancellationToken cancellationToken) =>
-        ResourceListReader.ReadAsync(db, query, cancellationToken);
+        ResourceListReader.ReadAsync(Db, query, cancellationToken);
 
     /// <summary>The tracked record, for an update or delete.</summary>
     public Task<ResourceRecord?> FindAsync(string account, ResourceKind kind, string name, CancellationToken cancellationToken) =>
-        db.Resources.FirstOrDefaultAsync(r => r.AccountId == account && r.Kind == kind && r.NameKey == Key(name), cancellationToken);
+        Db.Resources.FirstOrDefaultAsync(r => r.AccountId == account && r.Kind == kind && r.NameKey == Key(name), cancellationToken);
 
     /// <summary>The record with its tags, found through the name index by the type and name the ARN contains.</summary>
     public async Task<ResourceRecord?> FindByArnAsync(string account, string arn, CancellationToken cancellationToken)
@@ -30,7 +37,7 @@ public sealed class ResourceStore(ControlPlaneDbContext db, ResourceInsertQueue 
         }
 
         var (kind, nameKey, arnKey) = (parsed.Type.Kind, Key(parsed.Name), Key(arn));
-        return await db.Resources.Include(r => r.Tags)
+        return await Db.Resources.Include(r => r.Tags)
             .FirstOrDefaultAsync(r => r.AccountId == account && r.Kind == kind && r.NameKey == nameKey && r.ArnKey == arnKey, cancellationToken);
     }
 
@@ -40,19 +47,19 @@ public sealed class ResourceStore(ControlPlaneDbContext db, ResourceInsertQueue 
     /// <summary>Saves tracked changes; false when another writer changed the record first.</summary>
     public async Task<bool> TrySaveAsync(CancellationToken cancellationToken)
     {
-        foreach (var entry in db.ChangeTracker.Entries<ResourceRecord>().Where(e => e.State == EntityState.Modified))
+        foreach (var entry in Db.ChangeTracker.Entries<ResourceRecord>().Where(e => e.State == EntityState.Modified))
         {
             entry.Entity.Version++;
         }
 
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await Db.SaveChangesAsync(cancellationToken);
             return true;
         }
         catch (DbUpdateConcurrencyException)
         {
-            db.ChangeTracker.Clear();
+            Db.ChangeTracker.Clear();
             return false;
         }
     }

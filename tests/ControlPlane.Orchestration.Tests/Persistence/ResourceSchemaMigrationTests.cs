@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Orchestration.Tests.Persistence;
@@ -37,7 +38,8 @@ public sealed class ResourceSchemaMigrationTests : IDisposable
 
             using var inserts = new ResourceInsertQueue(Options.Create(_options));
             using var documents = new ResourceDocumentReader(Options.Create(_options));
-            var store = new ResourceStore(db, inserts, documents);
+            await using var requestServices = new ServiceCollection().AddSingleton(db).BuildServiceProvider();
+            var store = new ResourceStore(requestServices, inserts, documents);
             var tagged = await store.FindByArnAsync(Account, Arn("tagged"), CancellationToken.None);
             Assert.Equal(["stage=dev", "team=ml"], tagged!.Tags.Select(t => $"{t.Key}={t.Value}").Order());
             Assert.Null(await store.FindByArnAsync("210987654321", Arn("tagged"), CancellationToken.None));
