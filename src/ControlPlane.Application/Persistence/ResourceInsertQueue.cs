@@ -213,7 +213,10 @@ public static class SqliteDatabase
     /// only does most of the in-commit checkpoint's work ahead of it. The threshold is 3,000 pages (12 MB of log)
     /// rather than SQLite's 1,000: the log restarts a third as often.
     /// </summary>
-    public const string ConnectionPragmas = "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=3000;";
+    public static readonly string ConnectionPragmas = $"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={AutoCheckpointPages};";
+
+    /// <summary>The log's size, in pages, at which a commit runs SQLite's own checkpoint.</summary>
+    internal const int AutoCheckpointPages = 3000;
 
     public static string ConnectionString(ControlPlaneOptions options) => $"Data Source={options.DatabasePath};Pooling=True;Default Timeout=30";
 

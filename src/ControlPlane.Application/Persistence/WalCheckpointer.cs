@@ -4,11 +4,11 @@ namespace ControlPlane.Application.Persistence;
 
 /// <summary>
 /// Copies the write-ahead log into the database on a pool thread while creates go on, so that the checkpoint SQLite
-/// runs inside a commit once the log passes its threshold (<see cref="SqliteDatabase.ConnectionPragmas"/>) finds
-/// almost nothing left to sync and copy. That in-commit checkpoint stays as the backstop because only a checkpoint that
-/// completes while no write is open lets the log restart from its beginning, and under a steady stream of creates this
-/// one never does. What it takes off the writer is the fsync of megabytes of log plus the page copies: 20–30 ms inside
-/// one create in every thousand or so. The pass is PASSIVE: it never waits for, or blocks, a reader or the writer.
+/// runs inside a commit once the log reaches <see cref="SqliteDatabase.AutoCheckpointPages"/> finds almost nothing left
+/// to sync and copy. That in-commit checkpoint stays as the backstop because only a checkpoint that completes while no
+/// write is open lets the log restart from its beginning, and under a steady stream of creates this one never does.
+/// What it takes off the writer is the fsync of megabytes of log plus the page copies: 20–30 ms inside one create in
+/// every thousand or so. The pass is PASSIVE: it never waits for, or blocks, a reader or the writer.
 /// </summary>
 internal sealed class WalCheckpointer(string connectionString) : IDisposable
 {
@@ -18,6 +18,7 @@ internal sealed class WalCheckpointer(string connectionString) : IDisposable
     private readonly Lock _gate = new();
     private int _rowsSincePass;
     private int _passQueued;
+    private long _lastLogPages;
     private SqliteConnection? _connection;
     private bool _disposed;
 
@@ -54,7 +55,17 @@ internal sealed class WalCheckpointer(string connectionString) : IDisposable
 
                 using var checkpoint = Open().CreateCommand();
                 checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                checkpoint.ExecuteNonQuery();
+                using var result = checkpoint.ExecuteReader();
+                var logPages = result.Read() ? result.GetInt64(1) : 0;
+                var growth = logPages >= _lastLogPages ? logPages - _lastLogPages : logPages;
+                _lastLogPages = logPages;
+                if (logPages + growth >= SqliteDatabase.AutoCheckpointPages)
+                {
+                    // The in-commit checkpoint is (about to be) due, and it gives up at once while a pass runs: stand
+                    // aside for the next rows' commits so one of them completes it and the log restarts from its
+                    // beginning (else the log grows on past the threshold).
+                    Interlocked.Add(ref _rowsSincePass, -RowsPerPass);
+                }
             }
         }
         catch (SqliteException)
@@ -72,9 +83,6 @@ internal sealed class WalCheckpointer(string connectionString) : IDisposable
         }
     }
 
-    private SqliteConnection Open()
-    {
-        // The connection's synchronous=NORMAL is what makes the pass fsync the log before it copies it.
-        return _connection ??= SqliteDatabase.Open(connectionString);
-    }
+    // The connection's synchronous=NORMAL is what makes the pass fsync the log before it copies it.
+    private SqliteConnection Open() => _connection ??= SqliteDatabase.Open(connectionString);
 }
