@@ -5,6 +5,8 @@
 # The control plane runs it all the quick-start way: the Process runtime hosts the model as endpoint "bench" and the
 # control plane launches the gateway. Targets: added median ≤ 0.3 ms and p99 ≤ 1.5 ms with one connection; with 32
 # connections the gateway's throughput ≥ 0.5× direct.
+# The last rows give the CPU per call of the gateway, the model and wrk: both 32-connection rows keep the cores busy,
+# so the cores divided by the rows' sums bound their rates, and the sums' quotient bounds the ratio (bench/README.md).
 # MODEL=xgboost serves a built-in XGBoost model instead of the echo server (bench/xgboost-invocations.sh): trained first
 # by the control plane on the Process runtime (500 rows, 4 features, 20 rounds), the same CSV row scored per call.
 # Settings (environment): DURATION (s per row, default 10), WARMUP (s, default 3), CONNECTIONS (default 32),
@@ -105,36 +107,38 @@ listener_pid() { ss -ltnpH "sport = :$1" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | 
 GATEWAY_PID="$(listener_pid "$GW_PORT")"
 MODEL_PID="$(listener_pid "${DIRECT##*:}")"
 
-# run <url> <threads> <connections> → "p50_ms p99_ms requests_per_s errors gateway_cpu_s model_cpu_s requests"
+# run <url> <threads> <connections> → "p50_ms p99_ms requests_per_s errors gateway_cpu_s model_cpu_s requests wrk_cpu_s"
 # The CPU columns show where the cores go, which the load of the machine distorts less than the rates.
 run() {
   wrk -t"$2" -c"$3" -d"${WARMUP}s" -s "$LUA" "$1" >/dev/null
   local gateway_before model_before
   gateway_before="$(cpu_seconds "$GATEWAY_PID")"
   model_before="$(cpu_seconds "$MODEL_PID")"
-  wrk -t"$2" -c"$3" -d"${DURATION}s" --latency -s "$LUA" "$1" | awk -v gateway_before="$gateway_before" -v model_before="$model_before" \
+  { TIMEFORMAT='%U %S'; time wrk -t"$2" -c"$3" -d"${DURATION}s" --latency -s "$LUA" "$1" >"$SCRATCH/wrk.out"; } 2>"$SCRATCH/wrk.cpu"
+  awk -v gateway_before="$gateway_before" -v model_before="$model_before" -v wrk_cpu="$(awk '{ print $1 + $2 }' "$SCRATCH/wrk.cpu")" \
     -v gateway_stat="/proc/$GATEWAY_PID/stat" -v model_stat="/proc/$MODEL_PID/stat" -v hz="$(getconf CLK_TCK)" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } $1 == "Requests/sec:" { rps = $2 }
     /Non-2xx|Socket errors/ { errors = errors $0 }
     $2 == "requests" && $3 == "in" { requests = $1 }
     function cpu(file,   line, f) { getline line < file; close(file); split(line, f, " "); return (f[14] + f[15]) / hz }
-    END { printf "%.3f %.3f %.0f %s %.3f %.3f %d\n", p50, p99, rps, (errors == "" ? "none" : "yes"),
-      cpu(gateway_stat) - gateway_before, cpu(model_stat) - model_before, requests }'
+    END { printf "%.3f %.3f %.0f %s %.3f %.3f %d %.3f\n", p50, p99, rps, (errors == "" ? "none" : "yes"),
+      cpu(gateway_stat) - gateway_before, cpu(model_stat) - model_before, requests, wrk_cpu }' "$SCRATCH/wrk.out"
 }
 
 echo "measuring ($MODEL model): ${DURATION}s per row after ${WARMUP}s warm-up, $(nproc) cores shared by wrk, gateway and model" >&2
-read -r d1_p50 d1_p99 d1_rps d1_err _ d1_model_cpu d1_requests < <(run "$DIRECT_URL" 1 1)
-read -r g1_p50 g1_p99 g1_rps g1_err g1_gw_cpu g1_model_cpu g1_requests < <(run "$GATEWAY_URL" 1 1)
-read -r dn_p50 dn_p99 dn_rps dn_err _ dn_model_cpu dn_requests < <(run "$DIRECT_URL" "$WRK_THREADS" "$CONNECTIONS")
-read -r gn_p50 gn_p99 gn_rps gn_err gn_gw_cpu gn_model_cpu gn_requests < <(run "$GATEWAY_URL" "$WRK_THREADS" "$CONNECTIONS")
+read -r d1_p50 d1_p99 d1_rps d1_err _ d1_model_cpu d1_requests _ < <(run "$DIRECT_URL" 1 1)
+read -r g1_p50 g1_p99 g1_rps g1_err g1_gw_cpu g1_model_cpu g1_requests _ < <(run "$GATEWAY_URL" 1 1)
+read -r dn_p50 dn_p99 dn_rps dn_err _ dn_model_cpu dn_requests dn_wrk_cpu < <(run "$DIRECT_URL" "$WRK_THREADS" "$CONNECTIONS")
+read -r gn_p50 gn_p99 gn_rps gn_err gn_gw_cpu gn_model_cpu gn_requests gn_wrk_cpu < <(run "$GATEWAY_URL" "$WRK_THREADS" "$CONNECTIONS")
 
 python3 - "$d1_p50" "$d1_p99" "$d1_rps" "$g1_p50" "$g1_p99" "$g1_rps" "$dn_rps" "$gn_rps" "$dn_p50" "$gn_p50" "$dn_p99" "$gn_p99" "$d1_err$g1_err$dn_err$gn_err" "$CONNECTIONS" \
-  "$d1_model_cpu" "$d1_requests" "$g1_gw_cpu" "$g1_model_cpu" "$g1_requests" "$dn_model_cpu" "$dn_requests" "$gn_gw_cpu" "$gn_model_cpu" "$gn_requests" <<'PY'
+  "$d1_model_cpu" "$d1_requests" "$g1_gw_cpu" "$g1_model_cpu" "$g1_requests" "$dn_model_cpu" "$dn_requests" "$gn_gw_cpu" "$gn_model_cpu" "$gn_requests" "$dn_wrk_cpu" "$gn_wrk_cpu" "$(nproc)" <<'PY'
 import sys
 d1_p50, d1_p99, d1_rps, g1_p50, g1_p99, g1_rps, dn_rps, gn_rps, dn_p50, gn_p50, dn_p99, gn_p99 = map(float, sys.argv[1:13])
 errors, connections = sys.argv[13], sys.argv[14]
 d1_model_cpu, d1_requests, g1_gw_cpu, g1_model_cpu, g1_requests, dn_model_cpu, dn_requests, gn_gw_cpu, gn_model_cpu, gn_requests = map(float, sys.argv[15:25])
+dn_wrk_cpu, gn_wrk_cpu, cores = map(float, sys.argv[25:28])
 added_p50, added_p99, ratio = g1_p50 - d1_p50, g1_p99 - d1_p99, gn_rps / dn_rps
 verdict = lambda ok: "PASS" if ok else "FAIL"
 print(f"{'measure':<34}{'direct':>12}{'gateway':>12}{'added / ratio':>16}{'target':>12}  verdict")
@@ -149,5 +153,12 @@ print(f"{'CPU per call, 1 connection (us)':<34}{per_call(d1_model_cpu, d1_reques
       f"{per_call(g1_gw_cpu, g1_requests) + per_call(g1_model_cpu, g1_requests):>12.1f}   (gateway {per_call(g1_gw_cpu, g1_requests):.1f} + model {per_call(g1_model_cpu, g1_requests):.1f})")
 print(f"{'CPU per call, ' + connections + ' connections (us)':<34}{per_call(dn_model_cpu, dn_requests):>12.1f}"
       f"{per_call(gn_gw_cpu, gn_requests) + per_call(gn_model_cpu, gn_requests):>12.1f}   (gateway {per_call(gn_gw_cpu, gn_requests):.1f} + model {per_call(gn_model_cpu, gn_requests):.1f})")
+# Both rows keep the cores busy, so the rates follow the CPU a call costs all the processes together: the cores
+# divided by it is the rate the machine allows, and the two sums' quotient is the ratio it allows.
+direct_sum = per_call(dn_model_cpu, dn_requests) + per_call(dn_wrk_cpu, dn_requests)
+gateway_sum = per_call(gn_gw_cpu, gn_requests) + per_call(gn_model_cpu, gn_requests) + per_call(gn_wrk_cpu, gn_requests)
+print(f"{'wrk CPU per call, ' + connections + ' conn. (us)':<34}{per_call(dn_wrk_cpu, dn_requests):>12.1f}{per_call(gn_wrk_cpu, gn_requests):>12.1f}")
+print(f"{'all CPU per call, ' + connections + ' conn. (us)':<34}{direct_sum:>12.1f}{gateway_sum:>12.1f}{direct_sum / gateway_sum:>15.2f}x"
+      f"   ({cores:.0f} cores allow {cores * 1e6 / direct_sum:,.0f} and {cores * 1e6 / gateway_sum:,.0f} calls/s)")
 print("errors: " + ("none" if errors == "nonenonenonenone" else "some rows had non-2xx answers or socket errors"))
 PY
