@@ -122,6 +122,38 @@ internal sealed partial class ContainerJobSupervisor(
     }
 
     /// <summary>
+    /// Runs <paramref name="stage"/> (writing what the programs read: the job's data and config files) while the image
+    /// is checked and the containers are created, and starts them once it has ended without an error (the engine's
+    /// create overlaps the staging). A staging error is the result even when the image cannot be pulled either, as
+    /// when staging came first; <paramref name="pullFailed"/> words a pull's error. The image is
+    /// <paramref name="specs"/>' first one's.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<IContainerHandle>>> StageAndStartClusterAsync(
+        Func<Task<ApiError?>> stage,
+        IReadOnlyList<ContainerSpec> specs,
+        Func<ApiError, ApiError> pullFailed,
+        string networkName,
+        bool isolated,
+        CancellationToken cancellationToken)
+    {
+        var staged = Task.Run(stage, CancellationToken.None);
+        Result<IReadOnlyList<IContainerHandle>> started;
+        try
+        {
+            var pulled = await runtime.PullAsync(specs[0].Image, cancellationToken);
+            started = pulled.Succeeded ? await StartClusterAsync(specs, networkName, isolated, cancellationToken, staged) : pullFailed(pulled.Error!);
+        }
+        catch
+        {
+            // Not left writing into the workspace that a retry starts clean.
+            await staged.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            throw;
+        }
+
+        return await staged is { } notStaged ? notStaged : started;
+    }
+
+    /// <summary>
     /// Starts one container per spec (the hosts of a job, in order). Several share <paramref name="networkName"/>, made
     /// first (isolated when asked). A container left under a spec's name by a worker that died before keeping its id
     /// makes the start fail: it is then removed and the start tried once more. If one cannot start, those already

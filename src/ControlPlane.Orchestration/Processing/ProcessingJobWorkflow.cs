@@ -118,7 +118,36 @@ internal sealed partial class ProcessingJobWorkflow(
             Directory.Delete(job.Root, recursive: true);
         }
 
-        await documents.UpdateAsync(Descriptor, job.AccountId, job.Name, (d, now) =>
+        foreach (var host in job.Hosts)
+        {
+            // Before the containers are created: the engine refuses a mount whose host path does not exist.
+            Directory.CreateDirectory(Path.Combine(job.MlRoot(host), "output"));
+            Directory.CreateDirectory(Path.Combine(job.MlRoot(host), "processing"));
+        }
+
+        // Start-up latency, as for training jobs: the start time is written and the inputs staged while the image is
+        // checked and the containers created; they start once the inputs are in place.
+        var started = Task.Run(() => MarkStartedAsync(job, cancellationToken), CancellationToken.None);
+        try
+        {
+            var image = document.GetObject("AppSpecification")!.GetString("ImageUri")!;
+            var isolated = document.GetObject("NetworkConfig")?.GetBool("EnableNetworkIsolation") == true;
+            return await supervisor.StageAndStartClusterAsync(
+                () => StageAsync(job, document, cancellationToken),
+                [.. job.Hosts.Select(host => ContainerSpecFor(job, host, document, image, isolated))],
+                error => ApiError.Validation($"ClientError: The processing image {image} could not be pulled: {error.Message}"),
+                job.NetworkName,
+                isolated,
+                cancellationToken);
+        }
+        finally
+        {
+            await started;
+        }
+    }
+
+    private Task MarkStartedAsync(JobContext job, CancellationToken cancellationToken) =>
+        documents.UpdateAsync(Descriptor, job.AccountId, job.Name, (d, now) =>
         {
             if (d.GetString(StatusMember) != JobStatus.InProgress || d.ContainsKey("ProcessingStartTime"))
             {
@@ -129,11 +158,12 @@ internal sealed partial class ProcessingJobWorkflow(
             return true;
         }, cancellationToken);
 
+    /// <summary>Every host's inputs, output directories and config files; the error that stopped it, if any.</summary>
+    private async Task<ApiError?> StageAsync(JobContext job, JsonObject document, CancellationToken cancellationToken)
+    {
         for (var index = 0; index < job.Hosts.Count; index++)
         {
             var host = job.Hosts[index];
-            Directory.CreateDirectory(Path.Combine(job.MlRoot(host), "output"));
-            Directory.CreateDirectory(Path.Combine(job.MlRoot(host), "processing"));
             foreach (var input in document.GetArray("ProcessingInputs").Objects())
             {
                 var staged = await StageInputAsync(job, host, new Shard(index, job.Hosts.Count), input, cancellationToken);
@@ -171,15 +201,7 @@ internal sealed partial class ProcessingJobWorkflow(
             await ProcessingConfigFiles.WriteAsync(Path.Combine(job.MlRoot(host), "config"), document, host, job.Hosts, cancellationToken);
         }
 
-        var image = document.GetObject("AppSpecification")!.GetString("ImageUri")!;
-        var pulled = await runtime.PullAsync(image, cancellationToken);
-        if (!pulled.Succeeded)
-        {
-            return ApiError.Validation($"ClientError: The processing image {image} could not be pulled: {pulled.Error!.Message}");
-        }
-
-        var isolated = document.GetObject("NetworkConfig")?.GetBool("EnableNetworkIsolation") == true;
-        return await supervisor.StartClusterAsync([.. job.Hosts.Select(host => ContainerSpecFor(job, host, document, image, isolated))], job.NetworkName, isolated, cancellationToken);
+        return null;
     }
 
     private async Task<Result<bool>> StageInputAsync(JobContext job, string host, Shard shard, JsonObject input, CancellationToken cancellationToken)

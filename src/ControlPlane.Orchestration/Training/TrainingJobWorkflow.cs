@@ -193,48 +193,29 @@ internal sealed partial class TrainingJobWorkflow(
             }
         }
 
-        // Start-up latency: the status write goes on while the data is staged, and the Training status is written once
-        // the containers run (SageMaker's "Downloading the training image" message is skipped: it would be replaced
-        // within the same status moments later).
-        var entered = TransitionAsync(job, [(TrainingSecondaryStatus.Starting, "Preparing the instances for training"), (TrainingSecondaryStatus.Downloading, "Downloading input data")], cancellationToken, markTrainingStart: true);
+        // Start-up latency: the status write goes on while the data is staged and the image is checked and the
+        // containers created (the engine's create overlaps the staging); they start once both are done. The write runs
+        // off this thread, so that the create goes to the engine without waiting for the write's synchronous part. The
+        // Training status is written once the containers run (SageMaker's "Downloading the training image" message is
+        // skipped: it would be replaced within the same status moments later).
+        var entered = Task.Run(() => TransitionAsync(job, [(TrainingSecondaryStatus.Starting, "Preparing the instances for training"), (TrainingSecondaryStatus.Downloading, "Downloading input data")], cancellationToken, markTrainingStart: true), CancellationToken.None);
         try
         {
-            return await StageAndStartAsync(job, document, channels, cancellationToken);
+            var algorithm = document.GetObject("AlgorithmSpecification")!;
+            var image = algorithm.GetString("TrainingImage") ?? algorithm.GetString("AlgorithmName")!;
+            var isolated = document.GetBool("EnableNetworkIsolation") == true;
+            return await supervisor.StageAndStartClusterAsync(
+                () => StageAsync(job, document, channels, cancellationToken),
+                [.. job.Hosts.Select(host => BuiltInAlgorithmContainer.Apply(ContainerSpecFor(job, host, document, image, isolated), builtInAlgorithms.Value))],
+                error => ApiError.Validation($"ClientError: The training image {image} could not be pulled: {error.Message}"),
+                job.NetworkName,
+                isolated,
+                cancellationToken);
         }
         finally
         {
             await entered;
         }
-    }
-
-    /// <summary>
-    /// Stages the data and writes the config files while the image is checked and the containers are created (the
-    /// engine's create overlaps the staging); they start once both are done. A staging failure is the job's reason
-    /// even when the image cannot be pulled either, as when staging came first.
-    /// </summary>
-    private async Task<Result<IReadOnlyList<IContainerHandle>>> StageAndStartAsync(JobContext job, JsonObject document, List<ChannelPlan> channels, CancellationToken cancellationToken)
-    {
-        var algorithm = document.GetObject("AlgorithmSpecification")!;
-        var image = algorithm.GetString("TrainingImage") ?? algorithm.GetString("AlgorithmName")!;
-        var isolated = document.GetBool("EnableNetworkIsolation") == true;
-        var specs = job.Hosts.Select(host => BuiltInAlgorithmContainer.Apply(ContainerSpecFor(job, host, document, image, isolated), builtInAlgorithms.Value)).ToList();
-        var staged = Task.Run(() => StageAsync(job, document, channels, cancellationToken), CancellationToken.None);
-        Result<IReadOnlyList<IContainerHandle>> started;
-        try
-        {
-            var pulled = await runtime.PullAsync(specs[0].Image, cancellationToken);
-            started = pulled.Succeeded
-                ? await supervisor.StartClusterAsync(specs, job.NetworkName, isolated, cancellationToken, staged)
-                : ApiError.Validation($"ClientError: The training image {image} could not be pulled: {pulled.Error!.Message}");
-        }
-        catch
-        {
-            // Not left writing into the workspace that a retry starts clean.
-            await staged.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-            throw;
-        }
-
-        return await staged is { } notStaged ? notStaged : started;
     }
 
     /// <summary>Every host's channels (and restored checkpoints) and config files; the error that stopped it, if any.</summary>
