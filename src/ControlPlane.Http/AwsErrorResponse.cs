@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using ControlPlane.Core.Errors;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +18,6 @@ public static class AwsErrorResponse
         context.Response.ContentType = contentType;
         context.Response.Headers["x-amzn-ErrorType"] = error.Code;
         var body = JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = error.Code, ["message"] = error.Message });
-        return context.Response.WriteAsync(body, Encoding.UTF8, context.RequestAborted);
+        return ResponseBody.WriteUtf8Async(context, body);
     }
 }

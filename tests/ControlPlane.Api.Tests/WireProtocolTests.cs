@@ -22,6 +22,22 @@ public sealed class WireProtocolTests(ServiceFixture fixture) : IClassFixture<Se
         Assert.NotEqual(success.Header("x-amzn-RequestId"), failure.Header("x-amzn-RequestId"));
     }
 
+    [Theory]
+    [InlineData("ListModels", "{}")]
+    [InlineData("DescribeModel", """{"ModelName":"absent"}""")]
+    public async Task Answers_and_errors_carry_their_length_rather_than_being_chunked(string operation, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new("application/x-amz-json-1.1");
+        request.Headers.Add("X-Amz-Target", $"SageMaker.{operation}");
+
+        using var response = await fixture.Service.Http.SendAsync(request);
+        var received = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(received.Length, response.Content.Headers.ContentLength);
+    }
+
     [Fact]
     public async Task A_success_is_200_with_the_amz_json_content_type()
     {

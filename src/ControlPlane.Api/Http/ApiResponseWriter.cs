@@ -1,4 +1,3 @@
-using System.Text;
 using ControlPlane.Application;
 using ControlPlane.Core.Errors;
 using ControlPlane.Http;
@@ -17,7 +16,7 @@ internal sealed class ApiResponseWriter(IOptions<ControlPlaneOptions> options)
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = contentType;
-        return context.Response.WriteAsync(json, Encoding.UTF8, context.RequestAborted);
+        return ResponseBody.WriteUtf8Async(context, json);
     }
 
     public static Task WriteErrorAsync(HttpContext context, ApiError error, string contentType) => AwsErrorResponse.WriteAsync(context, error, contentType);

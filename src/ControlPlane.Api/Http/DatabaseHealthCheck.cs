@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ControlPlane.Application.Persistence;
+using ControlPlane.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -29,6 +30,6 @@ internal sealed class DatabaseHealthCheck(ControlPlaneDbContext db) : IHealthChe
             ["status"] = report.Status.ToString(),
             ["checks"] = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
         };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
+        return ResponseBody.WriteUtf8Async(context, JsonSerializer.Serialize(body));
     }
 }
