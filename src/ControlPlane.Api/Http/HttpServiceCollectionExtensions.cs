@@ -41,7 +41,7 @@ internal static class HttpServiceCollectionExtensions
 
         // No I/O queues: a response's send then runs from the thread pool like the rest of the request, instead of
         // being handed to a queue that takes its own turn on the pool: one thread switch fewer per request, and on a
-        // small (virtualised) host the switches cost more than the request's own work (bench/README.md).
+        // small (virtualised) host a switch costs more than the request's own work.
         services.Configure<SocketTransportOptions>(sockets => sockets.IOQueueCount = 0);
         return services;
     }
