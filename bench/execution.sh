@@ -153,7 +153,7 @@ fi
 
 # ---------------------------------------------------------------- report
 GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "no commit")
-DOCKER_V=$(docker version -f '{{.Server.Version}}' 2>/dev/null || echo n/a)
+DOCKER_V=$(docker info -f '{{.ServerVersion}}, default OCI runtime {{.DefaultRuntime}}' 2>/dev/null || echo n/a)
 MOTO_V=$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null || echo n/a)
 LOADAVG_END=$(loadavg)
 MACHINE=$(machine_summary)

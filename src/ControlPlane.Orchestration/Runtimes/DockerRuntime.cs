@@ -517,9 +517,9 @@ internal sealed partial class DockerRuntime : IContainerRuntime, IDisposable, IA
     /// <summary>
     /// An isolated container without a network needs no network set up by Docker, whose "none" network still costs
     /// two re-executions of dockerd per start (libnetwork's prestart hook and its IPv6 sysctl helper; about 400 ms on a
-    /// 2-core host, most of the engine's start time). With networking disabled, runc gives the container a network
-    /// namespace of its own with only loopback, up; Docker then writes no /etc/hosts, so this one, as Docker's for
-    /// network "none" plus the hostname on loopback, is bound read-only next to the container's work directory.
+    /// 2-core host, most of the engine's start time). With networking disabled, the OCI runtime gives the container a
+    /// network namespace of its own with only loopback, up; Docker then writes no /etc/hosts, so this one, as Docker's
+    /// for network "none" plus the hostname on loopback, is bound read-only next to the container's work directory.
     /// </summary>
     private static async Task<string> WriteHostsFileAsync(ContainerSpec spec, CancellationToken ct)
     {
