@@ -176,7 +176,10 @@ probe_iptables() {
 # mode makes. Where that is not possible, runc stays the default.
 probe_runtime() {
   if [[ ${DOCKERD_RUNTIME:-crun} == runc ]]; then echo runc; return; fi
-  command -v crun >/dev/null || apt_install crun
+  if ! command -v crun >/dev/null && ! (apt_install crun); then
+    log "WARNING: crun could not be installed; runc stays the default runtime"
+    echo runc; return
+  fi
   local unified=/sys/fs/cgroup/unified/cgroup.controllers c
   if [[ $(stat -fc %T /sys/fs/cgroup) == tmpfs && -f $unified ]]; then
     for c in $(cat "$unified"); do
