@@ -182,7 +182,9 @@ probe_runtime() {
   fi
   local unified=/sys/fs/cgroup/unified/cgroup.controllers c
   if [[ $(stat -fc %T /sys/fs/cgroup) == tmpfs && -f $unified ]]; then
-    for c in $(cat "$unified"); do
+    local controllers
+    read -r -a controllers <"$unified" || true  # one line, space-separated
+    for c in "${controllers[@]}"; do
       if mkdir -p "/sys/fs/cgroup/$c" && mount -t cgroup -o "$c" cgroup "/sys/fs/cgroup/$c"; then
         log "cgroup controller $c moved to a v1 hierarchy (/sys/fs/cgroup/$c), so that crun accepts this hybrid host"
       fi
