@@ -53,7 +53,8 @@ public static class OrchestrationServiceCollectionExtensions
             services.AddHangfireServer(server =>
             {
                 server.WorkerCount = orchestration.WorkerCount;
-                server.Queues = ["jobs", "default"];
+                // Every workflow names its queue ([Queue("jobs")]); an idle worker polls each of its queues every QueuePollInterval.
+                server.Queues = ["jobs"];
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
             services.AddSingleton<RecoveryLauncher>();
