@@ -189,8 +189,9 @@ probe_runtime() {
         log "cgroup controller $c moved to a v1 hierarchy (/sys/fs/cgroup/$c), so that crun accepts this hybrid host"
       fi
     done
-    if [[ -n $(cat "$unified") ]]; then
-      log "WARNING: cgroup v2 still holds controllers ($(cat "$unified")); crun refuses that, so runc stays the default runtime"
+    local left; left=$(<"$unified")
+    if [[ -n $left ]]; then
+      log "WARNING: cgroup v2 still holds controllers ($left); crun refuses that, so runc stays the default runtime"
       echo runc; return
     fi
   fi
@@ -206,6 +207,14 @@ proc_is() {
   [[ ${BASH_REMATCH[1]} == "$2" && ${BASH_REMATCH[2]} != Z && ${BASH_REMATCH[2]} != X ]]
 }
 
+# Stops dockerd $1: SIGTERM, up to 20 s for it to go, then SIGKILL.
+stop_dockerd() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 20); do proc_is "$pid" dockerd || return 0; sleep 1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
 # A pidfile left by a dockerd/containerd that was killed (CI ends every
 # process when a session stops) makes the next dockerd refuse to start if the
 # pid has since been reused. Remove it unless it names a live process of ours.
@@ -219,13 +228,6 @@ clear_stale_pidfile() {
 }
 
 # ===========================================================================
-stop_dockerd() {
-  local pid=$1
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 20); do proc_is "$pid" dockerd || return 0; sleep 1; done
-  kill -9 "$pid" 2>/dev/null || true
-}
-
 if [[ ${RESTART:-0} == 1 ]] && pid=$(cat "$PIDFILE" 2>/dev/null) && proc_is "$pid" dockerd; then
   log "RESTART=1: stopping dockerd (pid $pid); its containers stop with it"
   stop_dockerd "$pid"
