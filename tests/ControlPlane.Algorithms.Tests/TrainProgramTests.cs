@@ -50,12 +50,21 @@ public sealed class TrainProgramTests : IDisposable
         return process;
     }
 
+    /// <summary>The output so far: the process's reader threads append to it under the same lock.</summary>
+    private static string Snapshot(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
+    }
+
     private async Task<(int ExitCode, string Output)> RunAsync(string? algorithm)
     {
         var output = new StringBuilder();
         using var process = Start(algorithm, output);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, output.ToString());
+        return (process.ExitCode, Snapshot(output));
     }
 
     private string Failure => File.ReadAllText(Path.Combine(Ml, "output", "failure"));
@@ -132,9 +141,9 @@ public sealed class TrainProgramTests : IDisposable
         var output = new StringBuilder();
         using var process = Start("xgboost", output);
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!output.ToString().Contains("[3]", StringComparison.Ordinal))
+        while (!Snapshot(output).Contains("[3]", StringComparison.Ordinal))
         {
-            Assert.True(DateTime.UtcNow < deadline, output.ToString());
+            Assert.True(DateTime.UtcNow < deadline, Snapshot(output));
             await Task.Delay(50);
         }
 
@@ -145,6 +154,6 @@ public sealed class TrainProgramTests : IDisposable
 
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(143, process.ExitCode);
-        Assert.Contains("Training stopped (SIGTERM).", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Training stopped (SIGTERM).", Snapshot(output), StringComparison.Ordinal);
     }
 }
