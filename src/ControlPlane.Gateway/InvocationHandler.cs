@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using ControlPlane.Http;
 using ControlPlane.Http.Authentication;
 using Microsoft.Extensions.Options;
@@ -9,10 +8,11 @@ using Yarp.ReverseProxy.Forwarder;
 namespace ControlPlane.Gateway;
 
 /// <summary>
-/// <c>POST /endpoints/{EndpointName}/invocations</c> (contract 4.1, 4.2). Picks the variant named in
-/// <c>X-Amzn-SageMaker-Target-Variant</c> or one at random by weight, then a healthy instance of it round robin, and
-/// forwards the call with YARP's <see cref="IHttpForwarder"/>. The body is read first (it must fit 6 MB), so a call
-/// whose instance refuses the connection — it died since the routes were published — goes to the next instance.
+/// <c>POST /endpoints/{EndpointName}/invocations</c> and <c>.../invocations-response-stream</c> (contract 4.1, 4.2,
+/// 4.4). Picks the variant named in <c>X-Amzn-SageMaker-Target-Variant</c> or one at random by weight, then a healthy
+/// instance of it round robin; InvokeEndpoint is forwarded with YARP's <see cref="IHttpForwarder"/>, the streaming call
+/// by <see cref="ResponseStreamForwarder"/>. The body is read first (it must fit 6 MB), so a call whose instance refuses
+/// the connection — it died since the routes were published — goes to the next instance.
 /// </summary>
 internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache routes, IOptions<GatewayOptions> options)
 {
@@ -40,7 +40,15 @@ internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache rou
         AllowResponseBuffering = false,
     };
 
-    public async Task InvokeAsync(HttpContext context, string endpointName)
+    private readonly ResponseStreamForwarder _streaming = new(options.Value.InvocationTimeout);
+
+    /// <summary>InvokeEndpoint.</summary>
+    public Task InvokeAsync(HttpContext context, string endpointName) => HandleAsync(context, endpointName, asEvents: false);
+
+    /// <summary>InvokeEndpointWithResponseStream.</summary>
+    public Task InvokeWithResponseStreamAsync(HttpContext context, string endpointName) => HandleAsync(context, endpointName, asEvents: true);
+
+    private async Task HandleAsync(HttpContext context, string endpointName, bool asEvents)
     {
         // The caller's account sees its own endpoints only: another account's endpoint is not found, as one never created.
         var table = routes.For(context.Caller());
@@ -90,58 +98,57 @@ internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache rou
             }
         }
 
-        await ForwardAsync(context, endpointName, table, variant, body.Value!);
+        await ForwardAsync(context, endpointName, table, variant, body.Value!, asEvents);
     }
 
-    private async Task ForwardAsync(HttpContext context, string endpointName, RouteSnapshot table, VariantTarget variant, ReadOnlyMemory<byte> body)
+    /// <summary>Tries the variant's instances round robin until one takes the call (see <see cref="Attempt"/>).</summary>
+    private async Task ForwardAsync(HttpContext context, string endpointName, RouteSnapshot table, VariantTarget variant, ReadOnlyMemory<byte> body, bool asEvents)
     {
         var instances = variant.Instances;
         var start = variant.NextStart();
         for (var attempt = 0; attempt < instances.Count; attempt++)
         {
             var instance = instances[(start + attempt) % instances.Count];
-            var transformer = new InvocationTransformer(variant.Name, instance.Invocations, body);
-            var error = await forwarder.SendAsync(context, instance.Prefix, _client, _forwarding, transformer);
-            if (error == ForwarderError.None)
-            {
-                if (transformer.Failure is { } failure)
-                {
-                    await RuntimeErrors.ModelErrorAsync(context, failure, endpointName, table.AccountId, table.Region);
-                }
-
-                return;
-            }
-
-            if (context.Response.HasStarted || error == ForwarderError.RequestCanceled)
-            {
-                // The model's answer was being copied, or the caller went away: nothing more can be said.
-                return;
-            }
-
-            var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-            ResetResponse(context);
-            if (error == ForwarderError.Request && IsRefused(exception))
+            var result = asEvents
+                ? await _streaming.SendAsync(context, _client, variant.Name, instance, body)
+                : await ForwardWithYarpAsync(context, variant.Name, instance, body);
+            if (result.Outcome == AttemptOutcome.Refused)
             {
                 continue;
             }
 
-            await RuntimeErrors.ModelErrorAsync(
-                context,
-                error == ForwarderError.RequestTimedOut ? ModelFailure.TimedOut : new ModelFailure(0, $"The container failed to answer: {InvocationTransformer.Describe(exception)}"),
-                endpointName,
-                table.AccountId,
-                table.Region);
+            if (result.Failure is { } failure)
+            {
+                await RuntimeErrors.ModelErrorAsync(context, failure, endpointName, table.AccountId, table.Region);
+            }
+
             return;
         }
 
         await RuntimeErrors.ServiceUnavailableAsync(context, $"No healthy instance of production variant {variant.Name} of endpoint {endpointName} is available.");
     }
 
-    /// <summary>The connection was never made, so the container never saw the call: another instance may take it.</summary>
-    private static bool IsRefused(Exception? exception) =>
-        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } ||
-        exception?.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.TimedOut } ||
-        exception is TaskCanceledException { InnerException: TimeoutException };
+    /// <summary>InvokeEndpoint: YARP forwards the call, and the model's answer is copied as it is.</summary>
+    private async Task<Attempt> ForwardWithYarpAsync(HttpContext context, string variantName, InstanceTarget instance, ReadOnlyMemory<byte> body)
+    {
+        var transformer = new InvocationTransformer(variantName, instance.Invocations, body);
+        var error = await forwarder.SendAsync(context, instance.Prefix, _client, _forwarding, transformer);
+        if (error == ForwarderError.None)
+        {
+            return transformer.Failure is { } failure ? Attempt.Failed(failure) : Attempt.Ended;
+        }
+
+        if (context.Response.HasStarted || error == ForwarderError.RequestCanceled)
+        {
+            // The model's answer was being copied, or the caller went away: nothing more can be said.
+            return Attempt.Ended;
+        }
+
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        ResetResponse(context);
+        return error == ForwarderError.Request && InvocationHeaders.IsRefused(exception) ? Attempt.Refused
+            : Attempt.Failed(error == ForwarderError.RequestTimedOut ? ModelFailure.TimedOut : ModelFailure.Unanswered(exception));
+    }
 
     private static void ResetResponse(HttpContext context)
     {
@@ -151,4 +158,26 @@ internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache rou
         context.Features.Set<IForwarderErrorFeature>(null);
         Debug.Assert(!context.Response.HasStarted, "Only a response not started yet can be replaced.");
     }
+}
+
+internal enum AttemptOutcome
+{
+    /// <summary>The caller has its answer, or cannot be given one (it went away, the answer broke off mid-copy).</summary>
+    Ended,
+
+    /// <summary>The instance refused the connection (it died since the routes were published): try the next one.</summary>
+    Refused,
+
+    /// <summary>The model answered non-2xx, or not at all: the caller gets a ModelError.</summary>
+    Failed,
+}
+
+/// <summary>How a call to one instance ended; <see cref="Failure"/> is set when it <see cref="AttemptOutcome.Failed"/>.</summary>
+internal readonly record struct Attempt(AttemptOutcome Outcome, ModelFailure? Failure)
+{
+    public static Attempt Ended => new(AttemptOutcome.Ended, null);
+
+    public static Attempt Refused => new(AttemptOutcome.Refused, null);
+
+    public static Attempt Failed(ModelFailure failure) => new(AttemptOutcome.Failed, failure);
 }

@@ -1,36 +1,20 @@
-using System.Text;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ControlPlane.Gateway;
 
 /// <summary>
-/// Shapes one forwarded invocation (contract 4.1, 5.2): the container gets <c>POST /invocations</c> with only the
-/// headers SageMaker forwards; the caller gets the model's body, its Content-Type and Custom-Attributes and the variant
-/// that served. A non-2xx answer is not copied: its status and text become a <see cref="ModelFailure"/>.
-/// The payload was read whole before (it is at most 6 MB); <see cref="BufferedPayloadHandler"/> sends it.
+/// Shapes one InvokeEndpoint call forwarded by YARP (contract 4.1, 5.2): the container gets <c>POST /invocations</c>
+/// with <see cref="InvocationHeaders"/>; the caller gets the model's body and Content-Type. A non-2xx answer is not
+/// copied: its status and text become a <see cref="ModelFailure"/>.
 /// </summary>
 internal sealed class InvocationTransformer(string variantName, Uri invocations, ReadOnlyMemory<byte> payload) : HttpTransformer
 {
-    public const string CustomAttributes = "X-Amzn-SageMaker-Custom-Attributes";
-    private const int ModelMessageLength = 4096;
-    private static readonly string[] ForwardedHeaders = ["Accept", CustomAttributes, "X-Amzn-SageMaker-Inference-Id", "X-Amzn-SageMaker-Target-Model"];
-
     public ModelFailure? Failure { get; private set; }
 
     public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         proxyRequest.RequestUri = invocations;
-        var headers = httpContext.Request.Headers;
-        foreach (var name in ForwardedHeaders)
-        {
-            if (headers.TryGetValue(name, out var value))
-            {
-                proxyRequest.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)value);
-            }
-        }
-
-        BufferedPayloadHandler.Attach(proxyRequest, payload, headers.ContentType);
-
+        InvocationHeaders.CopyTo(proxyRequest, httpContext.Request.Headers, "Accept", payload);
         return ValueTask.CompletedTask;
     }
 
@@ -41,17 +25,14 @@ internal sealed class InvocationTransformer(string variantName, Uri invocations,
             return false;
         }
 
-        var status = (int)proxyResponse.StatusCode;
-        if (status is < 200 or > 299)
+        if (!proxyResponse.IsSuccessStatusCode)
         {
-            var text = await proxyResponse.Content.ReadAsStringAsync(cancellationToken);
-            Failure = new ModelFailure(status, text.Length <= ModelMessageLength ? text : text[..ModelMessageLength]);
+            Failure = await ModelFailure.ReadAsync(proxyResponse, cancellationToken);
             return false;
         }
 
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        response.Headers["x-Amzn-Invoked-Production-Variant"] = variantName;
         if (proxyResponse.Content.Headers.ContentType is { } contentType)
         {
             response.ContentType = contentType.ToString();
@@ -62,25 +43,10 @@ internal sealed class InvocationTransformer(string variantName, Uri invocations,
             response.ContentLength = length;
         }
 
-        if (proxyResponse.Headers.TryGetValues(CustomAttributes, out var attributes))
-        {
-            response.Headers[CustomAttributes] = attributes.ToArray();
-        }
-
+        InvocationHeaders.CopyAnswerHeaders(response, variantName, proxyResponse);
         return true;
     }
 
     public override ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
-
-    public static string Describe(Exception? exception)
-    {
-        var text = new StringBuilder();
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            text.Append(text.Length > 0 ? ": " : string.Empty).Append(e.Message);
-        }
-
-        return text.ToString();
-    }
 }

@@ -43,5 +43,6 @@ app.Use((context, next) =>
 });
 app.UseControlPlaneAuthentication();
 app.MapPost(InvocationHandler.Route, (HttpContext context, string endpointName) => handler.InvokeAsync(context, endpointName));
+app.MapPost(ResponseStreamForwarder.Route, (HttpContext context, string endpointName) => handler.InvokeWithResponseStreamAsync(context, endpointName));
 app.MapGet("/ping", () => Results.Ok());
 app.Run();

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace ControlPlane.Gateway;
@@ -55,4 +56,27 @@ internal static class RuntimeErrors
 internal sealed record ModelFailure(int StatusCode, string Message)
 {
     public static readonly ModelFailure TimedOut = new(0, "Your invocation timed out while waiting for a response from container primary. Review the latency metrics for each container in Amazon CloudWatch, resolve the issue, and try again.");
+
+    private const int ModelMessageLength = 4096;
+
+    /// <summary>The model answered a non-2xx status: that status and the start of its text.</summary>
+    public static async Task<ModelFailure> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return new ModelFailure((int)response.StatusCode, text.Length <= ModelMessageLength ? text : text[..ModelMessageLength]);
+    }
+
+    /// <summary>The call reached the container (or may have) but no answer came back.</summary>
+    public static ModelFailure Unanswered(Exception? exception) => new(0, $"The container failed to answer: {Describe(exception)}");
+
+    public static string Describe(Exception? exception)
+    {
+        var text = new StringBuilder();
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            text.Append(text.Length > 0 ? ": " : string.Empty).Append(e.Message);
+        }
+
+        return text.ToString();
+    }
 }

@@ -55,7 +55,7 @@ public sealed class HostingDockerTests(DockerHostingFixture fixture) : IClassFix
         Assert.Equal(1.0, variant["DesiredWeight"]!.GetValue<double>());
         Assert.Equal(DockerHostingFixture.Image, variant["DeployedImages"]![0]!["SpecifiedImage"]!.GetValue<string>());
 
-        await RunBoto3RuntimeAsync(name);
+        await WireScripts.RunAsync(Hosting.Service, Hosting.Gateway.BaseAddress!, "boto3_runtime.py", name);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/endpoints/{name}/invocations") { Content = new StringContent("{\"x\": 1}", Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("X-Amzn-SageMaker-Custom-Attributes", "c=1");
@@ -72,6 +72,15 @@ public sealed class HostingDockerTests(DockerHostingFixture fixture) : IClassFix
         Assert.True(response.Headers.Contains("x-amzn-RequestId"));
         Assert.False(response.Headers.Contains("X-Not-Forwarded"), "The container's other headers are not returned.");
         Assert.DoesNotContain("x-not-for-the-model", answer["headers"]!.AsArray().Select(h => h!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task InvokeEndpointWithResponseStream_streams_a_container_answer_to_boto3_part_by_part()
+    {
+        var name = Requests.Unique("stream");
+        await Hosting.DeployAsync(name, new JsonObject { ["tag"] = "stream" });
+
+        await WireScripts.RunAsync(Hosting.Service, Hosting.Gateway.BaseAddress!, "boto3_runtime_stream.py", name);
     }
 
     [Fact]
@@ -343,23 +352,5 @@ public sealed class HostingDockerTests(DockerHostingFixture fixture) : IClassFix
         }
 
         return false;
-    }
-
-    private async Task RunBoto3RuntimeAsync(string endpoint)
-    {
-        var script = Path.Combine(AppContext.BaseDirectory, "wire", "boto3_runtime.py");
-        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-B", script, Hosting.Gateway.BaseAddress!.ToString().TrimEnd('/'), endpoint })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{await output}\n{await error}");
-        Assert.Contains("PASS ModelError carries OriginalStatusCode 500", await output, StringComparison.Ordinal);
     }
 }

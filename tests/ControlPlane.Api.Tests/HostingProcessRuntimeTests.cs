@@ -47,6 +47,15 @@ public sealed class HostingProcessRuntimeTests : IAsyncLifetime
         Assert.Equal("ValidationError", afterDelete.ErrorCode);
     }
 
+    [Fact]
+    public async Task InvokeEndpointWithResponseStream_delivers_each_flushed_part_as_an_event_and_ends_broken_or_silent_streams_with_ModelStreamError()
+    {
+        var name = Requests.Unique("stream");
+        await _hosting.DeployAsync(name, new JsonObject { ["tag"] = "streaming" });
+
+        await WireScripts.RunAsync(_hosting.Service, _hosting.Gateway.BaseAddress!, "boto3_runtime_stream.py", name);
+    }
+
     private static bool Accepts(string address)
     {
         using var client = new TcpClient();

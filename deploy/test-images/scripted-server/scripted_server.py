@@ -8,7 +8,11 @@ $CONTROLPLANE_ML_ROOT on the Process runtime), whose keys can also be given as S
   ping_status    the status /ping answers (default 200)
 Each invocation is echoed as JSON (the body, tag, forwarded headers), except that a body starting with
   "!status <code>"   answers that status with the text "model says <code>",
-  "!sleep <seconds>" waits that long first (a model that hangs).
+  "!sleep <seconds>" waits that long first (a model that hangs),
+  "!stream <parts> <seconds>"  answers in <parts> chunks of "part <i> of <parts> for <Accept>\n", flushed one by one
+                     with <seconds> between them (a model that streams, as for InvokeEndpointWithResponseStream),
+  "!stream-break <parts>"      sends <parts> such chunks and closes the connection without ending the answer,
+  "!stream-stall <seconds>"    sends one chunk, then nothing for <seconds>, then ends the answer.
 The response's Content-Type is the request's; X-Amzn-SageMaker-Custom-Attributes is answered as "seen=<request's>".
 """
 import json
@@ -78,6 +82,9 @@ class Handler(BaseHTTPRequestHandler):
         attributes = self.headers.get("X-Amzn-SageMaker-Custom-Attributes")
         if attributes is not None:
             extra["X-Amzn-SageMaker-Custom-Attributes"] = "seen=" + attributes
+        if text.startswith("!stream"):
+            self.stream(text.split(), self.headers.get("Content-Type") or "application/octet-stream", extra)
+            return
         extra["X-Not-Forwarded"] = "container-only"
         answer = {
             "tag": TAG,
@@ -87,6 +94,33 @@ class Handler(BaseHTTPRequestHandler):
             "headers": sorted(name.lower() for name in self.headers.keys()),
         }
         self.answer(200, json.dumps(answer).encode(), self.headers.get("Content-Type") or "application/octet-stream", extra)
+
+
+    def stream(self, words, content_type, extra):
+        """A chunked answer (Transfer-Encoding: chunked), each chunk written as soon as it is made."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Transfer-Encoding", "chunked")
+        for name, value in extra.items():
+            self.send_header(name, value)
+        self.end_headers()
+        command, argument = words[0], words[1]
+        parts = int(argument) if command in ("!stream", "!stream-break") else 1
+        for i in range(1, parts + 1):
+            data = f"part {i} of {parts} for {self.headers.get('Accept')}\n".encode()
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+            if command == "!stream" and i < parts:
+                time.sleep(float(words[2]))
+        if command == "!stream-break":
+            # Ends the connection mid-answer: no terminating chunk.
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if command == "!stream-stall":
+            time.sleep(float(argument))
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
 
 
 def main():

@@ -4,7 +4,7 @@ using System.Text;
 namespace ControlPlane.Api.Tests.Infrastructure;
 
 /// <summary>
-/// Runs a script from <c>wire/</c> as <c>python3 script url [arguments]</c> against a running service. A script prints
+/// Runs a script from <c>wire/</c> as <c>python3 script url [arguments]</c> against a running service (or its gateway). A script prints
 /// <c>PASS name</c> / <c>FAIL name: reason</c> per check and exits non-zero when any check failed; the assertion
 /// message then carries the script's and the service's output.
 /// </summary>
@@ -12,11 +12,15 @@ public static class WireScripts
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(5);
 
-    public static async Task RunAsync(ServiceProcess service, string script, params string[] arguments)
+    public static Task RunAsync(ServiceProcess service, string script, params string[] arguments) =>
+        RunAsync(service, service.BaseAddress, script, arguments);
+
+    /// <summary>Runs the script against <paramref name="address"/>; <paramref name="service"/>'s output goes into a failure's message.</summary>
+    public static async Task RunAsync(ServiceProcess service, Uri address, string script, params string[] arguments)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "wire", script);
         Assert.True(File.Exists(path), $"The wire script {path} is not in the test output folder.");
-        var url = service.BaseAddress.ToString().TrimEnd('/');
+        var url = address.ToString().TrimEnd('/');
 
         var start = new ProcessStartInfo("python3")
         {
