@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -35,6 +37,105 @@ public sealed class UnsignedGatewayClientTests(UnsignedGateway gateway) : IClass
 
         GatewayCalls.AssertModelError(error, 500, gateway.Endpoint);
     }
+
+    [Fact]
+    public async Task InvokeEndpointWithResponseStream_yields_each_part_the_model_flushed_as_it_arrives()
+    {
+        using var runtime = new SageMakerRuntimeClient(gateway.Options());
+        var started = Stopwatch.StartNew();
+
+        using var answer = await runtime.InvokeEndpointWithResponseStreamAsync(GatewayCalls.StreamInvocation(gateway.Endpoint, "!stream 3 0.4", accept: "application/jsonlines"));
+        var parts = new List<(string Text, TimeSpan At)>();
+        await foreach (var part in answer.Body)
+        {
+            parts.Add((Encoding.UTF8.GetString(part.Bytes), started.Elapsed));
+        }
+
+        Assert.Equal([1, 2, 3], parts.Select(p => int.Parse(p.Text.Split(' ')[1], CultureInfo.InvariantCulture)));
+        Assert.All(parts, p => Assert.EndsWith(" of 3 for application/jsonlines\n", p.Text, StringComparison.Ordinal));
+        Assert.True(parts[0].At < parts[2].At - TimeSpan.FromMilliseconds(600), $"The first part came at {parts[0].At}, the last at {parts[2].At}: not as the model wrote them.");
+        Assert.Equal(("text/csv", "AllTraffic", HttpStatusCode.OK), (answer.ContentType, answer.InvokedProductionVariant, answer.HttpStatusCode));
+    }
+
+    [Fact]
+    public async Task A_streamed_answer_the_model_breaks_off_ends_in_a_ModelStreamErrorException_StreamBroken_after_the_parts_sent()
+    {
+        using var runtime = new SageMakerRuntimeClient(gateway.Options());
+
+        using var answer = await runtime.InvokeEndpointWithResponseStreamAsync(GatewayCalls.StreamInvocation(gateway.Endpoint, "!stream-break 2"));
+        var parts = new List<string>();
+        var error = await Assert.ThrowsAsync<ModelStreamErrorException>(async () =>
+        {
+            await foreach (var part in answer.Body)
+            {
+                parts.Add(Encoding.UTF8.GetString(part.Bytes));
+            }
+        });
+
+        Assert.StartsWith("part 1 of 2", string.Concat(parts), StringComparison.Ordinal);
+        Assert.Equal(("ModelStreamError", "StreamBroken"), (error.ErrorCode, error.StreamErrorCode));
+    }
+
+    [Fact]
+    public async Task A_streamed_answer_the_model_stops_feeding_ends_in_ModelInvocationTimeExceeded_after_the_invocation_timeout()
+    {
+        using var runtime = new SageMakerRuntimeClient(gateway.Options());
+        var started = Stopwatch.StartNew();
+
+        using var answer = await runtime.InvokeEndpointWithResponseStreamAsync(GatewayCalls.StreamInvocation(gateway.Endpoint, "!stream-stall 8"));
+        var error = await Assert.ThrowsAsync<ModelStreamErrorException>(async () =>
+        {
+            await foreach (var part in answer.Body)
+            {
+                Assert.Equal("part 1 of 1 for None\n", Encoding.UTF8.GetString(part.Bytes));
+            }
+        });
+
+        Assert.Equal("ModelInvocationTimeExceeded", error.StreamErrorCode);
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(7));
+    }
+
+    [Fact]
+    public async Task The_gateways_event_stream_reads_back_whole_and_a_single_altered_byte_fails_its_checksum()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/endpoints/{gateway.Endpoint}/invocations-response-stream")
+        {
+            Content = new StringContent("!stream 2 0", Encoding.UTF8, "text/plain"),
+        };
+        using var response = await gateway.Hosting.Gateway.SendAsync(request);
+        var raw = await response.Content.ReadAsByteArrayAsync();
+        var altered = raw.ToArray();
+        altered[^5] ^= 0x20; // the last payload byte of the last message
+
+        var parts = await ReadAllAsync(raw);
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => ReadAllAsync(altered));
+
+        Assert.Equal("application/vnd.amazon.eventstream", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("text/plain; charset=utf-8", response.Headers.GetValues("X-Amzn-SageMaker-Content-Type").Single());
+        Assert.Equal("part 1 of 2 for None\npart 2 of 2 for None\n", string.Concat(parts));
+        Assert.Equal("An event stream message failed its checksum.", refused.Message);
+
+        static async Task<List<string>> ReadAllAsync(byte[] bytes)
+        {
+            var texts = new List<string>();
+            await foreach (var part in EventStreamReader.ReadPayloadPartsAsync(new MemoryStream(bytes), HttpStatusCode.OK, null, CancellationToken.None))
+            {
+                texts.Add(Encoding.UTF8.GetString(part.Bytes));
+            }
+
+            return texts;
+        }
+    }
+
+    [Fact]
+    public async Task A_model_answering_500_to_a_streaming_call_is_a_ModelErrorException_before_any_part()
+    {
+        using var runtime = new SageMakerRuntimeClient(gateway.Options());
+
+        var error = await Assert.ThrowsAsync<ModelErrorException>(() => runtime.InvokeEndpointWithResponseStreamAsync(GatewayCalls.StreamInvocation(gateway.Endpoint, "!status 500")));
+
+        GatewayCalls.AssertModelError(error, 500, gateway.Endpoint);
+    }
 }
 
 /// <summary>
@@ -64,6 +165,21 @@ public sealed class SignedGatewayClientTests(SignedGateway gateway) : IClassFixt
         var error = await Assert.ThrowsAsync<ModelErrorException>(() => runtime.InvokeEndpointAsync(GatewayCalls.Invocation(gateway.Endpoint, "!status 400")));
 
         GatewayCalls.AssertModelError(error, 400, gateway.Endpoint);
+    }
+
+    [Fact]
+    public async Task A_signed_InvokeEndpointWithResponseStream_is_accepted_and_streams_the_models_parts()
+    {
+        using var runtime = new SageMakerRuntimeClient(gateway.Options(TestAccessKey.Alpha));
+
+        using var answer = await runtime.InvokeEndpointWithResponseStreamAsync(GatewayCalls.StreamInvocation(gateway.Endpoint, "!stream 2 0"));
+        var text = new StringBuilder();
+        await foreach (var part in answer.Body)
+        {
+            text.Append(Encoding.UTF8.GetString(part.Bytes));
+        }
+
+        Assert.Equal("part 1 of 2 for None\npart 2 of 2 for None\n", text.ToString());
     }
 
     [Fact]
@@ -182,6 +298,14 @@ internal static class GatewayCalls
         EndpointName = endpoint,
         Body = new MemoryStream(Encoding.UTF8.GetBytes(body)),
         ContentType = "text/csv",
+    };
+
+    public static InvokeEndpointWithResponseStreamRequest StreamInvocation(string endpoint, string body, string? accept = null) => new()
+    {
+        EndpointName = endpoint,
+        Body = new MemoryStream(Encoding.UTF8.GetBytes(body)),
+        ContentType = "text/csv",
+        Accept = accept,
     };
 
     /// <summary>The scripted server's answer: the model's tag and the body it received.</summary>

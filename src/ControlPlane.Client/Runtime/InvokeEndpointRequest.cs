@@ -42,16 +42,21 @@ public sealed class InvokeEndpointRequest
     /// <summary>A stateful session's id, or <c>NEW_SESSION</c> (<c>X-Amzn-SageMaker-Session-Id</c>).</summary>
     public string? SessionId { get; set; }
 
-    internal IEnumerable<KeyValuePair<string, string>> Headers()
+    internal IEnumerable<KeyValuePair<string, string>> Headers() => RuntimeHeaders.Present(
+        ("Accept", Accept), ("X-Amzn-SageMaker-Custom-Attributes", CustomAttributes),
+        ("X-Amzn-SageMaker-Target-Variant", TargetVariant), ("X-Amzn-SageMaker-Target-Model", TargetModel),
+        ("X-Amzn-SageMaker-Target-Container-Hostname", TargetContainerHostname),
+        ("X-Amzn-SageMaker-Inference-Id", InferenceId), ("X-Amzn-SageMaker-Enable-Explanations", EnableExplanations),
+        ("X-Amzn-SageMaker-Inference-Component", InferenceComponentName), ("X-Amzn-SageMaker-Session-Id", SessionId));
+}
+
+/// <summary>The runtime's request members that travel as headers.</summary>
+internal static class RuntimeHeaders
+{
+    /// <summary>The members that are set, as header name and value.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> Present(params (string Name, string? Value)[] members)
     {
-        foreach (var (name, value) in new[]
-                 {
-                     ("Accept", Accept), ("X-Amzn-SageMaker-Custom-Attributes", CustomAttributes),
-                     ("X-Amzn-SageMaker-Target-Variant", TargetVariant), ("X-Amzn-SageMaker-Target-Model", TargetModel),
-                     ("X-Amzn-SageMaker-Target-Container-Hostname", TargetContainerHostname),
-                     ("X-Amzn-SageMaker-Inference-Id", InferenceId), ("X-Amzn-SageMaker-Enable-Explanations", EnableExplanations),
-                     ("X-Amzn-SageMaker-Inference-Component", InferenceComponentName), ("X-Amzn-SageMaker-Session-Id", SessionId),
-                 })
+        foreach (var (name, value) in members)
         {
             if (value is not null)
             {

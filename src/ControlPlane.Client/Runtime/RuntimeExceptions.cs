@@ -44,10 +44,34 @@ public sealed class ModelErrorException : SageMakerException
 public sealed class ModelNotReadyException(string message, HttpStatusCode statusCode, string? requestId)
     : SageMakerException(RuntimeErrorCodes.ModelNotReady, message, statusCode, requestId);
 
+/// <summary>
+/// <c>ModelStreamError</c>, raised while reading a streamed answer: the model broke off its answer or sent nothing for
+/// too long. <see cref="StreamErrorCode"/> says which (<c>StreamBroken</c>, <c>ModelInvocationTimeExceeded</c>).
+/// </summary>
+/// <param name="message">The service's message.</param>
+/// <param name="statusCode">The HTTP status of the stream's response (200: the error came inside the stream).</param>
+/// <param name="requestId">The request id.</param>
+/// <param name="streamErrorCode">The event's <c>ErrorCode</c>.</param>
+public sealed class ModelStreamErrorException(string message, HttpStatusCode statusCode, string? requestId, string? streamErrorCode)
+    : SageMakerException(RuntimeErrorCodes.ModelStreamError, message, statusCode, requestId)
+{
+    /// <summary>Why the stream ended: <c>StreamBroken</c> or <c>ModelInvocationTimeExceeded</c>.</summary>
+    public string? StreamErrorCode { get; } = streamErrorCode;
+}
+
+/// <summary><c>InternalStreamFailure</c>, raised while reading a streamed answer: the service failed mid-stream.</summary>
+/// <param name="message">The service's message.</param>
+/// <param name="statusCode">The HTTP status of the stream's response.</param>
+/// <param name="requestId">The request id.</param>
+public sealed class InternalStreamFailureException(string message, HttpStatusCode statusCode, string? requestId)
+    : SageMakerException(RuntimeErrorCodes.InternalStreamFailure, message, statusCode, requestId);
+
 /// <summary>The runtime's error codes with a type of their own.</summary>
 internal static class RuntimeErrorCodes
 {
     public const string ValidationError = "ValidationError";
     public const string ModelError = "ModelError";
     public const string ModelNotReady = "ModelNotReadyException";
+    public const string ModelStreamError = "ModelStreamError";
+    public const string InternalStreamFailure = "InternalStreamFailure";
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Client.Runtime;
 
-/// <summary>InvokeEndpoint through the inference gateway (or Amazon SageMaker's runtime).</summary>
+/// <summary>InvokeEndpoint and InvokeEndpointWithResponseStream through the inference gateway (or Amazon SageMaker's runtime).</summary>
 public interface ISageMakerRuntimeClient
 {
     /// <summary>Sends <see cref="InvokeEndpointRequest.Body"/> to the endpoint's model and returns its answer.</summary>
@@ -16,11 +16,21 @@ public interface ISageMakerRuntimeClient
     /// <exception cref="ValidationErrorException">The request or the endpoint was not valid.</exception>
     /// <exception cref="SageMakerException">Any other error, e.g. <see cref="ServiceFaultException"/> after the last retry.</exception>
     Task<InvokeEndpointResponse> InvokeEndpointAsync(InvokeEndpointRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends <see cref="InvokeEndpointWithResponseStreamRequest.Body"/> to the endpoint's model and returns its answer as the model streams it.</summary>
+    /// <param name="request">The endpoint, body and headers.</param>
+    /// <param name="cancellationToken">Cancels the call until the answer starts, including its retries.</param>
+    /// <returns>The answer, whose <see cref="InvokeEndpointWithResponseStreamResponse.Body"/> yields the parts as they arrive; dispose it.</returns>
+    /// <exception cref="ModelErrorException">The model answered with an error before streaming.</exception>
+    /// <exception cref="ValidationErrorException">The request or the endpoint was not valid.</exception>
+    /// <exception cref="SageMakerException">Any other error, e.g. <see cref="ServiceFaultException"/> after the last retry.</exception>
+    Task<InvokeEndpointWithResponseStreamResponse> InvokeEndpointWithResponseStreamAsync(InvokeEndpointWithResponseStreamRequest request, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
-/// The sagemaker-runtime client (rest-json): <c>POST /endpoints/{EndpointName}/invocations</c> with the body as it
-/// is and the members as headers; retried, signed and configured as <see cref="SageMakerClient"/> is.
+/// The sagemaker-runtime client (rest-json): <c>POST /endpoints/{EndpointName}/invocations</c> (and
+/// <c>.../invocations-response-stream</c>) with the body as it is and the members as headers; retried, signed and
+/// configured as <see cref="SageMakerClient"/> is.
 /// </summary>
 public sealed class SageMakerRuntimeClient : ISageMakerRuntimeClient, IDisposable
 {
@@ -57,20 +67,43 @@ public sealed class SageMakerRuntimeClient : ISageMakerRuntimeClient, IDisposabl
     public async Task<InvokeEndpointResponse> InvokeEndpointAsync(InvokeEndpointRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentException.ThrowIfNullOrEmpty(request.EndpointName);
-        ArgumentNullException.ThrowIfNull(request.Body);
+        var (response, stream) = await SendAsync(request.EndpointName, "invocations", request.Body, request.ContentType, request.Headers(), cancellationToken).ConfigureAwait(false);
+        return new InvokeEndpointResponse(response, stream)
+        {
+            HttpStatusCode = response.StatusCode,
+            ResponseMetadata = new ResponseMetadata(ServiceError.RequestIdOf(response)),
+        };
+    }
+
+    /// <inheritdoc/>
+    public async Task<InvokeEndpointWithResponseStreamResponse> InvokeEndpointWithResponseStreamAsync(InvokeEndpointWithResponseStreamRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (response, stream) = await SendAsync(request.EndpointName, "invocations-response-stream", request.Body, request.ContentType, request.Headers(), cancellationToken).ConfigureAwait(false);
+        var requestId = ServiceError.RequestIdOf(response);
+        return new InvokeEndpointWithResponseStreamResponse(response, stream, requestId)
+        {
+            HttpStatusCode = response.StatusCode,
+            ResponseMetadata = new ResponseMetadata(requestId),
+        };
+    }
+
+    /// <inheritdoc cref="SageMakerClient.Dispose"/>
+    public void Dispose() => _transport.Dispose();
+
+    /// <summary>Posts the body to the endpoint's <paramref name="operation"/> path; returns the successful response and its body's stream.</summary>
+    private async Task<(HttpResponseMessage Response, Stream Body)> SendAsync(
+        string endpointName, string operation, Stream body, string? contentType, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(endpointName);
+        ArgumentNullException.ThrowIfNull(body);
         // Buffered: the signature hashes the body, and a retry sends it again.
-        var body = await ReadBodyAsync(request.Body, cancellationToken).ConfigureAwait(false);
-        var address = new Uri(_address, $"endpoints/{Uri.EscapeDataString(request.EndpointName)}/invocations");
-        var response = await _transport.SendAsync(new OutgoingRequest(address, body, request.ContentType, [.. request.Headers()]), cancellationToken).ConfigureAwait(false);
+        var bytes = await ReadBodyAsync(body, cancellationToken).ConfigureAwait(false);
+        var address = new Uri(_address, $"endpoints/{Uri.EscapeDataString(endpointName)}/{operation}");
+        var response = await _transport.SendAsync(new OutgoingRequest(address, bytes, contentType, [.. headers]), cancellationToken).ConfigureAwait(false);
         try
         {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new InvokeEndpointResponse(response, stream)
-            {
-                HttpStatusCode = response.StatusCode,
-                ResponseMetadata = new ResponseMetadata(ServiceError.RequestIdOf(response)),
-            };
+            return (response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
         }
         catch
         {
@@ -78,9 +111,6 @@ public sealed class SageMakerRuntimeClient : ISageMakerRuntimeClient, IDisposabl
             throw;
         }
     }
-
-    /// <inheritdoc cref="SageMakerClient.Dispose"/>
-    public void Dispose() => _transport.Dispose();
 
     private static async Task<byte[]> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
     {
