@@ -56,6 +56,15 @@ public sealed class HostingProcessRuntimeTests : IAsyncLifetime
         await WireScripts.RunAsync(_hosting.Service, _hosting.Gateway.BaseAddress!, "boto3_runtime_stream.py", name);
     }
 
+    [Fact]
+    public async Task The_JavaScript_SDK_v3_runtime_client_invokes_and_streams_through_the_gateway_and_sees_typed_errors()
+    {
+        var name = Requests.Unique("js");
+        await _hosting.DeployAsync(name, new JsonObject { ["tag"] = "js" });
+
+        await NodeScripts.RunAsync(_hosting.Service, _hosting.Gateway.BaseAddress!, "runtime-v3.mjs", name);
+    }
+
     private static bool Accepts(string address)
     {
         using var client = new TcpClient();
