@@ -68,6 +68,7 @@ internal static class ControlPlaneHostingExtensions
             app.MapRestApi();
             app.MapJobLogs();
             app.MapRouteTable();
+            app.MapAsyncInvocations();
             app.MapControlPlaneOpenApi();
         }
 

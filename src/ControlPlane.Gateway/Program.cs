@@ -32,9 +32,11 @@ builder.Services.AddSingleton<RouteCache>();
 builder.Services.AddHostedService(provider => provider.GetRequiredService<RouteCache>());
 builder.Services.AddHostedService<ParentProcessWatch>();
 builder.Services.AddSingleton<InvocationHandler>();
+builder.Services.AddSingleton<AsyncInvocationForwarder>();
 
 var app = builder.Build();
 var handler = app.Services.GetRequiredService<InvocationHandler>();
+var asyncInvocations = app.Services.GetRequiredService<AsyncInvocationForwarder>();
 app.Use((context, next) =>
 {
     // First, so that refusals carry it too.
@@ -44,5 +46,6 @@ app.Use((context, next) =>
 app.UseControlPlaneAuthentication();
 app.MapPost(InvocationHandler.Route, (HttpContext context, string endpointName) => handler.InvokeAsync(context, endpointName));
 app.MapPost(ResponseStreamForwarder.Route, (HttpContext context, string endpointName) => handler.InvokeWithResponseStreamAsync(context, endpointName));
+app.MapPost(AsyncInvocationForwarder.Route, (HttpContext context, string endpointName) => asyncInvocations.InvokeAsync(context, endpointName));
 app.MapGet("/ping", () => Results.Ok());
 app.Run();

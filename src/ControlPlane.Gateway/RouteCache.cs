@@ -48,25 +48,7 @@ internal sealed class EndpointTarget(EndpointRoute route)
     public VariantTarget? Variant(string name) => Array.Find(_variants, v => v.Name == name);
 
     /// <summary>A variant at random, each with probability weight / total weight; null when every weight is 0.</summary>
-    public VariantTarget? PickByWeight()
-    {
-        if (_totalWeight <= 0)
-        {
-            return null;
-        }
-
-        var point = Random.Shared.NextDouble() * _totalWeight;
-        foreach (var variant in _variants)
-        {
-            point -= variant.Weight;
-            if (point < 0)
-            {
-                return variant;
-            }
-        }
-
-        return Array.FindLast(_variants, v => v.Weight > 0);
-    }
+    public VariantTarget? PickByWeight() => WeightedChoice.Pick(_variants, static v => v.Weight, _totalWeight, Random.Shared.NextDouble());
 }
 
 /// <summary>One version of the route table, indexed for lookups.</summary>
@@ -119,7 +101,10 @@ internal sealed partial class RouteCache : BackgroundService
     /// The routes in force for the caller's account (the anonymous table when authentication is off); null until the
     /// control plane answered once.
     /// </summary>
-    public RouteSnapshot? For(Caller? caller) => (caller is null ? _anonymous : _byAccount.GetValueOrDefault(caller.AccountId))?.Current;
+    public RouteSnapshot? For(Caller? caller) => Account(caller)?.Current;
+
+    /// <summary>How to call the control plane as the caller's account: one of its access keys, or nothing when authentication is off.</summary>
+    public AuthenticationHeaderValue? ControlPlaneCredentials(Caller? caller) => Account(caller)?.Credentials;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -136,6 +121,8 @@ internal sealed partial class RouteCache : BackgroundService
         _http.Dispose();
         base.Dispose();
     }
+
+    private AccountRoutes? Account(Caller? caller) => caller is null ? _anonymous : _byAccount.GetValueOrDefault(caller.AccountId);
 
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {

@@ -67,6 +67,15 @@ public static class OrchestrationServiceCollectionExtensions
                 server.Queues = ["endpoints"];
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
+            // An asynchronous inference holds a worker while its model works (up to InvocationTimeoutSeconds): its own
+            // workers, so that neither jobs nor endpoints wait behind it.
+            services.AddHangfireServer(server =>
+            {
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{AsyncInvocationWorkflow.QueueName}";
+                server.WorkerCount = hosting.AsyncInvocationWorkers;
+                server.Queues = [AsyncInvocationWorkflow.QueueName];
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
             services.AddHostedService<EndpointRecovery>();
             services.AddHostedService<OrphanSweep>();
         }
@@ -84,6 +93,8 @@ public static class OrchestrationServiceCollectionExtensions
         services.AddSingleton<ModelArtifacts>();
         services.AddSingleton<EndpointDeployer>();
         services.AddTransient<EndpointWorkflow>();
+        services.AddTransient<AsyncInvocationWorkflow>();
+        services.AddSingleton<IAsyncInvocationQueue, HangfireAsyncInvocationQueue>();
         services.AddSingleton<IJobLauncher, HangfireJobLauncher>();
         return services;
     }

@@ -57,6 +57,24 @@ public sealed class HostingProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InvokeEndpointAsync_queues_the_input_object_and_a_worker_writes_the_models_answer_or_its_failure_to_S3()
+    {
+        var name = Requests.Unique("async");
+        var plain = Requests.Unique("sync");
+        var asyncInference = new JsonObject
+        {
+            ["OutputConfig"] = new JsonObject { ["S3OutputPath"] = "s3://bucket/async-out", ["S3FailurePath"] = "s3://bucket/async-failures" },
+        };
+        var deployed = await Task.WhenAll(
+            _hosting.DeployAsync(name, new JsonObject { ["tag"] = "async" }, asyncInference: asyncInference),
+            _hosting.DeployAsync(plain, new JsonObject { ["tag"] = "sync" }));
+
+        await WireScripts.RunAsync(_hosting.Service, _hosting.Gateway.BaseAddress!, "boto3_runtime_async.py", name, plain, _hosting.Service.DataDirectory);
+
+        Assert.Equal("s3://bucket/async-out", deployed[0]["AsyncInferenceConfig"]!["OutputConfig"]!["S3OutputPath"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task The_JavaScript_SDK_v3_runtime_client_invokes_and_streams_through_the_gateway_and_sees_typed_errors()
     {
         var name = Requests.Unique("js");

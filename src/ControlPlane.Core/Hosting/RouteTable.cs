@@ -27,3 +27,33 @@ public sealed record VariantRoute(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("weight")] double Weight,
     [property: JsonPropertyName("instances")] IReadOnlyList<string> Instances);
+
+/// <summary>The weighted random choice of a production variant, as the gateway and asynchronous inference make it.</summary>
+public static class WeightedChoice
+{
+    /// <summary>
+    /// The item whose share of <paramref name="total"/> holds <paramref name="unitRandom"/> (in [0, 1)), so each is chosen
+    /// with probability weight / total; null when every weight is 0.
+    /// </summary>
+    public static T? Pick<T>(IReadOnlyList<T> items, Func<T, double> weight, double total, double unitRandom)
+        where T : class
+    {
+        if (total <= 0)
+        {
+            return null;
+        }
+
+        var point = unitRandom * total;
+        foreach (var item in items)
+        {
+            point -= weight(item);
+            if (point < 0)
+            {
+                return item;
+            }
+        }
+
+        // Rounding can leave the point just past the last share: the last item with a share takes it.
+        return items.LastOrDefault(item => weight(item) > 0);
+    }
+}

@@ -48,4 +48,8 @@ public sealed class HostingOptions
     /// <summary>Endpoints one worker process supervises at a time (each holds one Hangfire worker of the <c>endpoints</c> queue).</summary>
     [Range(1, 1024)]
     public int MaxEndpoints { get; set; } = 16;
+
+    /// <summary>Asynchronous inferences (InvokeEndpointAsync) one worker process runs at a time.</summary>
+    [Range(1, 256)]
+    public int AsyncInvocationWorkers { get; set; } = 4;
 }

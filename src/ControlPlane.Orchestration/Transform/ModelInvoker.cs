@@ -12,14 +12,19 @@ internal interface IModelInvoker
 }
 
 /// <summary>The model answered with an error, or not at all, after every retry.</summary>
-internal sealed class ModelInvocationException(string message) : Exception(message);
+internal sealed class ModelInvocationException(string message, bool unreachable = false) : Exception(message)
+{
+    /// <summary>The last attempt found no one listening: the instance is gone, and another one could take the call.</summary>
+    public bool Unreachable { get; } = unreachable;
+}
 
 /// <summary>
 /// POSTs to one instance with ModelClientConfig's semantics: each attempt must answer within the invocation timeout;
 /// 5xx answers, timeouts and broken connections are retried up to InvocationsMaxRetries times with a short backoff;
-/// a 4xx is the model refusing the data and is not retried.
+/// a 4xx is the model refusing the data and is not retried. <paramref name="headers"/> go with every attempt.
 /// </summary>
-internal sealed class HttpModelInvoker(HttpClient http, Uri invocationsUri, string? contentType, string? accept, TimeSpan timeout, int maxRetries)
+internal sealed class HttpModelInvoker(
+    HttpClient http, Uri invocationsUri, string? contentType, string? accept, TimeSpan timeout, int maxRetries, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
     : IModelInvoker
 {
     private const int MessageLimit = 1024;
@@ -29,6 +34,7 @@ internal sealed class HttpModelInvoker(HttpClient http, Uri invocationsUri, stri
         for (var attempt = 0; ; attempt++)
         {
             string failure;
+            var unreachable = false;
             using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 attemptTimeout.CancelAfter(timeout);
@@ -37,6 +43,11 @@ internal sealed class HttpModelInvoker(HttpClient http, Uri invocationsUri, stri
                     using var request = new HttpRequestMessage(HttpMethod.Post, invocationsUri) { Content = new ReadOnlyMemoryContent(payload) };
                     if (contentType is not null) request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
                     if (accept is not null) request.Headers.Accept.ParseAdd(accept);
+                    foreach (var (name, value) in headers ?? [])
+                    {
+                        request.Headers.TryAddWithoutValidation(name, value);
+                    }
+
                     using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token);
                     var body = await response.Content.ReadAsByteArrayAsync(attemptTimeout.Token);
                     if (response.IsSuccessStatusCode) return body;
@@ -53,12 +64,13 @@ internal sealed class HttpModelInvoker(HttpClient http, Uri invocationsUri, stri
                 catch (HttpRequestException exception)
                 {
                     failure = $"the model could not be reached: {exception.Message}";
+                    unreachable = exception.HttpRequestError == HttpRequestError.ConnectionError;
                 }
             }
 
             if (attempt >= maxRetries)
             {
-                throw new ModelInvocationException(attempt == 0 ? failure : $"{failure} (after {attempt + 1} attempts)");
+                throw new ModelInvocationException(attempt == 0 ? failure : $"{failure} (after {attempt + 1} attempts)", unreachable);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100 * (1 << attempt)), cancellationToken);

@@ -120,7 +120,10 @@ public sealed partial class HostingService : IAsyncDisposable
         return $"s3://bucket/models/{name}/model.tar.gz";
     }
 
-    public async Task CreateConfigAsync(string name, params VariantSpec[] variants)
+    public Task CreateConfigAsync(string name, params VariantSpec[] variants) => CreateConfigAsync(name, null, variants);
+
+    /// <summary>An endpoint configuration of these variants, with <paramref name="asyncInference"/> as its AsyncInferenceConfig when given.</summary>
+    public async Task CreateConfigAsync(string name, JsonObject? asyncInference, params VariantSpec[] variants)
     {
         var productionVariants = new JsonArray();
         foreach (var variant in variants)
@@ -135,14 +138,23 @@ public sealed partial class HostingService : IAsyncDisposable
             });
         }
 
-        await Expect.OkAsync(Wire.InvokeAsync("CreateEndpointConfig", new JsonObject { ["EndpointConfigName"] = name, ["ProductionVariants"] = productionVariants }));
+        var config = new JsonObject { ["EndpointConfigName"] = name, ["ProductionVariants"] = productionVariants };
+        if (asyncInference is not null)
+        {
+            config["AsyncInferenceConfig"] = asyncInference;
+        }
+
+        await Expect.OkAsync(Wire.InvokeAsync("CreateEndpointConfig", config));
     }
 
-    /// <summary>A model with <paramref name="behaviour"/>, a configuration of one variant AllTraffic, and the endpoint; waits until it settles.</summary>
-    public async Task<JsonObject> DeployAsync(string endpoint, JsonObject behaviour, int instances = 1)
+    /// <summary>
+    /// A model with <paramref name="behaviour"/>, a configuration of one variant AllTraffic (with
+    /// <paramref name="asyncInference"/> as its AsyncInferenceConfig when given), and the endpoint; waits until it settles.
+    /// </summary>
+    public async Task<JsonObject> DeployAsync(string endpoint, JsonObject behaviour, int instances = 1, JsonObject? asyncInference = null)
     {
         await CreateModelAsync(endpoint, behaviour);
-        await CreateConfigAsync(endpoint, new VariantSpec("AllTraffic", endpoint, instances));
+        await CreateConfigAsync(endpoint, asyncInference, new VariantSpec("AllTraffic", endpoint, instances));
         await Expect.OkAsync(Wire.InvokeAsync("CreateEndpoint", Requests.Endpoint(endpoint, endpoint)));
         return await WaitForSettledAsync(endpoint);
     }
