@@ -77,6 +77,7 @@ public static class OrchestrationServiceCollectionExtensions
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
             services.AddHostedService<EndpointRecovery>();
+            services.AddHostedService<AsyncInvocationRecovery>();
             services.AddHostedService<OrphanSweep>();
         }
 
@@ -94,6 +95,7 @@ public static class OrchestrationServiceCollectionExtensions
         services.AddSingleton<EndpointDeployer>();
         services.AddTransient<EndpointWorkflow>();
         services.AddTransient<AsyncInvocationWorkflow>();
+        services.AddSingleton<PendingAsyncInvocations>();
         services.AddSingleton<IAsyncInvocationQueue, HangfireAsyncInvocationQueue>();
         services.AddSingleton<IJobLauncher, HangfireJobLauncher>();
         return services;

@@ -75,6 +75,41 @@ public sealed class HostingProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_asynchronous_inference_cut_off_by_a_crash_of_the_control_plane_is_answered_after_its_restart()
+    {
+        var name = Requests.Unique("crash");
+        await _hosting.DeployAsync(name, new JsonObject { ["tag"] = "crash" }, asyncInference: new JsonObject
+        {
+            ["OutputConfig"] = new JsonObject { ["S3OutputPath"] = "s3://bucket/crash-out" },
+        });
+        var input = Path.Combine(_hosting.Service.DataDirectory, "s3", "bucket", "crash-in", "slow.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(input)!);
+        await File.WriteAllTextAsync(input, "!sleep 3");
+        var pending = Path.Combine(_hosting.Service.DataDirectory, "async-invocations");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/endpoints/{name}/async-invocations");
+        request.Headers.TryAddWithoutValidation("X-Amzn-SageMaker-InputLocation", "s3://bucket/crash-in/slow.csv");
+        using var accepted = await _hosting.Gateway.SendAsync(request);
+        var output = accepted.Headers.GetValues("X-Amzn-SageMaker-OutputLocation").Single();
+        var outputFile = Path.Combine(_hosting.Service.DataDirectory, "s3", output["s3://".Length..]);
+        await Task.Delay(1500); // the worker has sent it; the model sleeps 3 s before it answers
+        var pendingBeforeCrash = Directory.GetFiles(pending).Length;
+        await _hosting.Service.CrashAndRestartAsync();
+        var answered = false;
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40); !answered && DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            answered = File.Exists(outputFile);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(1, pendingBeforeCrash);
+        Assert.False(File.Exists(outputFile[..^".out".Length] + "-error.out"), "The invocation failed instead.");
+        Assert.True(answered, $"No answer at {output} after the restart:\n{_hosting.Service.Output}");
+        Assert.Contains("\"body\": \"!sleep 3\"", await File.ReadAllTextAsync(outputFile), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(pending));
+    }
+
+    [Fact]
     public async Task The_JavaScript_SDK_v3_runtime_client_invokes_and_streams_through_the_gateway_and_sees_typed_errors()
     {
         var name = Requests.Unique("js");

@@ -36,8 +36,10 @@ public sealed record AsyncInvocationAccepted(
 /// <summary>
 /// A queued asynchronous inference: the input object to send to the endpoint's model, where its answer goes (or why it
 /// failed), and until when it may wait for the endpoint. It is the Hangfire job's argument, so it is plain data.
+/// <see cref="Id"/> is the service's own (the caller's InferenceId need not be unique).
 /// </summary>
 public sealed record AsyncInvocation(
+    string Id,
     string AccountId,
     string EndpointName,
     string InferenceId,
@@ -96,6 +98,7 @@ public static partial class AsyncInvocations
         var outputPath = output.GetString("S3OutputPath")!.TrimEnd('/') + extension;
         var failurePath = (output.GetString("S3FailurePath") ?? output.GetString("S3OutputPath")!).TrimEnd('/') + extension;
         return new AsyncInvocation(
+            Guid.NewGuid().ToString("N"),
             accountId,
             request.EndpointName,
             inferenceId,

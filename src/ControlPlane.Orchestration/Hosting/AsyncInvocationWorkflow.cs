@@ -14,11 +14,13 @@ namespace ControlPlane.Orchestration.Hosting;
 /// endpoint (a variant picked by weight from the routes its supervisor publishes, the same headers as InvokeEndpoint),
 /// and writes the model's answer to the output object, or why there is none to the failure object. While the endpoint
 /// has no instance that answers, the invocation waits (rescheduled every few seconds) until its RequestTTLSeconds have
-/// passed. Hangfire keeps the job across restarts; one cut off mid-call runs again, so an input may reach the model
-/// twice (at least once, as with SageMaker's own queue).
+/// passed. The invocation is pending (<see cref="PendingAsyncInvocations"/>) until its answer or failure is written, and
+/// a restart queues every pending one again: one cut off mid-call then reaches the model a second time (at least once,
+/// as with SageMaker's own queue).
 /// </summary>
 internal sealed partial class AsyncInvocationWorkflow(
     HostingWorkspace workspace,
+    PendingAsyncInvocations pending,
     JobDocuments documents,
     IObjectStore store,
     IBackgroundJobClient jobs,
@@ -42,10 +44,16 @@ internal sealed partial class AsyncInvocationWorkflow(
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
+    /// <summary>Runs the invocation if <paramref name="token"/> is still its current one (see <see cref="PendingAsyncInvocations"/>).</summary>
     [AutomaticRetry(Attempts = 0)]
     [Queue(QueueName)]
-    public async Task RunAsync(AsyncInvocation invocation, CancellationToken cancellationToken)
+    public async Task RunAsync(AsyncInvocation invocation, string token, CancellationToken cancellationToken)
     {
+        if (!pending.IsCurrent(invocation, token))
+        {
+            return;
+        }
+
         if (time.GetUtcNow() > invocation.ExpiresAt)
         {
             await FailAsync(invocation, $"The request expired at {invocation.ExpiresAt:u} (RequestTTLSeconds) before an instance of endpoint {invocation.EndpointName} could take it.", cancellationToken);
@@ -62,7 +70,7 @@ internal sealed partial class AsyncInvocationWorkflow(
         var variant = WeightedChoice.Pick(routes, static v => v.Weight, routes.Sum(v => v.Weight), Random.Shared.NextDouble());
         if (variant is null)
         {
-            Retry(invocation, "no instance of the endpoint serves yet");
+            Retry(invocation, token, "no instance of the endpoint serves yet");
             return;
         }
 
@@ -91,7 +99,7 @@ internal sealed partial class AsyncInvocationWorkflow(
         }
         catch (ModelInvocationException e) when (e.Unreachable)
         {
-            Retry(invocation, $"instance {instance} of variant {variant.Name} did not accept the connection");
+            Retry(invocation, token, $"instance {instance} of variant {variant.Name} did not accept the connection");
             return;
         }
         catch (ModelInvocationException e)
@@ -101,6 +109,7 @@ internal sealed partial class AsyncInvocationWorkflow(
         }
 
         await store.PutAsync(Location(invocation.OutputLocation), new MemoryStream(answer, writable: false), cancellationToken);
+        pending.Complete(invocation);
         LogAnswered(logger, invocation.InferenceId, invocation.EndpointName, variant.Name, invocation.OutputLocation);
     }
 
@@ -118,15 +127,16 @@ internal sealed partial class AsyncInvocationWorkflow(
         return headers;
     }
 
-    private void Retry(AsyncInvocation invocation, string why)
+    private void Retry(AsyncInvocation invocation, string token, string why)
     {
         LogWaiting(logger, invocation.InferenceId, invocation.EndpointName, why);
-        jobs.Schedule<AsyncInvocationWorkflow>(workflow => workflow.RunAsync(invocation, CancellationToken.None), RetryDelay);
+        jobs.Schedule<AsyncInvocationWorkflow>(workflow => workflow.RunAsync(invocation, token, CancellationToken.None), RetryDelay);
     }
 
     private async Task FailAsync(AsyncInvocation invocation, string reason, CancellationToken cancellationToken)
     {
         await store.PutAsync(Location(invocation.FailureLocation), new MemoryStream(Encoding.UTF8.GetBytes(reason), writable: false), cancellationToken);
+        pending.Complete(invocation);
         LogFailed(logger, invocation.InferenceId, invocation.EndpointName, reason);
     }
 

@@ -7,11 +7,11 @@ using Hangfire;
 namespace ControlPlane.Orchestration.Hosting;
 
 /// <summary>
-/// Queues an asynchronous inference as a Hangfire job (<see cref="AsyncInvocationWorkflow"/>), stored before the caller
-/// gets its 202, so it outlives a restart of either process. Its locations are checked first: a job whose input or
-/// output cannot be addressed would have nowhere to say so.
+/// Queues an asynchronous inference: recorded in <see cref="PendingAsyncInvocations"/>, then as a Hangfire job
+/// (<see cref="AsyncInvocationWorkflow"/>), both before the caller gets its 202, so it outlives a crash of either
+/// process. Its locations are checked first: a job whose input or output cannot be addressed would have nowhere to say so.
 /// </summary>
-internal sealed class HangfireAsyncInvocationQueue(IBackgroundJobClient jobs) : IAsyncInvocationQueue
+internal sealed class HangfireAsyncInvocationQueue(IBackgroundJobClient jobs, PendingAsyncInvocations pending) : IAsyncInvocationQueue
 {
     public ApiError? Enqueue(AsyncInvocation invocation)
     {
@@ -29,7 +29,8 @@ internal sealed class HangfireAsyncInvocationQueue(IBackgroundJobClient jobs) : 
             }
         }
 
-        jobs.Enqueue<AsyncInvocationWorkflow>(workflow => workflow.RunAsync(invocation, CancellationToken.None));
+        var token = pending.Claim(invocation);
+        jobs.Enqueue<AsyncInvocationWorkflow>(workflow => workflow.RunAsync(invocation, token, CancellationToken.None));
         return null;
     }
 }
