@@ -113,7 +113,10 @@ public sealed class HostingProcessRuntimeTests : IAsyncLifetime
     public async Task The_JavaScript_SDK_v3_runtime_client_invokes_and_streams_through_the_gateway_and_sees_typed_errors()
     {
         var name = Requests.Unique("js");
-        await _hosting.DeployAsync(name, new JsonObject { ["tag"] = "js" });
+        await _hosting.DeployAsync(name, new JsonObject { ["tag"] = "js" }, asyncInference: new JsonObject
+        {
+            ["OutputConfig"] = new JsonObject { ["S3OutputPath"] = "s3://bucket/js-async" },
+        });
 
         await NodeScripts.RunAsync(_hosting.Service, _hosting.Gateway.BaseAddress!, "runtime-v3.mjs", name);
     }

@@ -96,6 +96,49 @@ public sealed class UnsignedGatewayClientTests(UnsignedGateway gateway) : IClass
     }
 
     [Fact]
+    public async Task InvokeEndpointAsyncAsync_answers_where_the_result_will_be_and_the_model_s_answer_is_written_there()
+    {
+        using var runtime = new SageMakerRuntimeClient(gateway.Options());
+        var input = Path.Combine(gateway.Hosting.Service.DataDirectory, "s3", "bucket", "client-async-in", "row.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(input)!);
+        await File.WriteAllTextAsync(input, "7,8");
+
+        var queued = await runtime.InvokeEndpointAsyncAsync(new InvokeEndpointAsyncRequest
+        {
+            EndpointName = gateway.Endpoint,
+            InputLocation = "s3://bucket/client-async-in/row.csv",
+            ContentType = "text/csv",
+            InferenceId = "client-1",
+            RequestTTLSeconds = 120,
+        });
+        var output = Path.Combine(gateway.Hosting.Service.DataDirectory, "s3", "bucket", "client-async", "client-1.out");
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30); !File.Exists(output) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, queued.HttpStatusCode);
+        Assert.Equal(("client-1", "s3://bucket/client-async/client-1.out", "s3://bucket/client-async/client-1-error.out"), (queued.InferenceId, queued.OutputLocation, queued.FailureLocation));
+        Assert.True(File.Exists(output), $"No answer at {queued.OutputLocation}.");
+        Assert.Equal("7,8", JsonNode.Parse(await File.ReadAllTextAsync(output))!["body"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task InvokeEndpointAsyncAsync_with_a_RequestTTLSeconds_out_of_range_is_a_ValidationErrorException()
+    {
+        using var runtime = new SageMakerRuntimeClient(gateway.Options());
+
+        var error = await Assert.ThrowsAsync<ValidationErrorException>(() => runtime.InvokeEndpointAsyncAsync(new InvokeEndpointAsyncRequest
+        {
+            EndpointName = gateway.Endpoint,
+            InputLocation = "s3://bucket/client-async-in/row.csv",
+            RequestTTLSeconds = 5,
+        }));
+
+        Assert.Contains("requestTTLSeconds", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_gateways_event_stream_reads_back_whole_and_a_single_altered_byte_fails_its_checksum()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/endpoints/{gateway.Endpoint}/invocations-response-stream")
@@ -220,7 +263,10 @@ public sealed class UnsignedGateway : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Hosting = await HostingService.StartAsync(GatewayCalls.ServerImage, GatewayCalls.ProcessRuntime);
-        var described = await Hosting.DeployAsync(Endpoint, new JsonObject { ["tag"] = "unsigned" });
+        var described = await Hosting.DeployAsync(Endpoint, new JsonObject { ["tag"] = "unsigned" }, asyncInference: new JsonObject
+        {
+            ["OutputConfig"] = new JsonObject { ["S3OutputPath"] = "s3://bucket/client-async" },
+        });
         Assert.True(described["EndpointStatus"]?.GetValue<string>() == "InService", described.ToJsonString());
     }
 

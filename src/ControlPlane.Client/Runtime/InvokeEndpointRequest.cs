@@ -50,9 +50,13 @@ public sealed class InvokeEndpointRequest
         ("X-Amzn-SageMaker-Inference-Component", InferenceComponentName), ("X-Amzn-SageMaker-Session-Id", SessionId));
 }
 
-/// <summary>The runtime's request members that travel as headers.</summary>
+/// <summary>The runtime's members that travel as headers.</summary>
 internal static class RuntimeHeaders
 {
+    /// <summary>A response header's value (several joined by commas), or null.</summary>
+    public static string? Of(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
+
     /// <summary>The members that are set, as header name and value.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Present(params (string Name, string? Value)[] members)
     {

@@ -10,10 +10,10 @@ public sealed class InvokeEndpointResponse : SageMakerResponse, IDisposable
         _response = response;
         Body = body;
         ContentType = response.Content.Headers.ContentType?.ToString();
-        InvokedProductionVariant = Header(response, "x-Amzn-Invoked-Production-Variant");
-        CustomAttributes = Header(response, "X-Amzn-SageMaker-Custom-Attributes");
-        NewSessionId = Header(response, "X-Amzn-SageMaker-New-Session-Id");
-        ClosedSessionId = Header(response, "X-Amzn-SageMaker-Closed-Session-Id");
+        InvokedProductionVariant = RuntimeHeaders.Of(response, "x-Amzn-Invoked-Production-Variant");
+        CustomAttributes = RuntimeHeaders.Of(response, "X-Amzn-SageMaker-Custom-Attributes");
+        NewSessionId = RuntimeHeaders.Of(response, "X-Amzn-SageMaker-New-Session-Id");
+        ClosedSessionId = RuntimeHeaders.Of(response, "X-Amzn-SageMaker-Closed-Session-Id");
     }
 
     /// <summary>The inference, as the model returned it, streamed from the response.</summary>
@@ -40,7 +40,4 @@ public sealed class InvokeEndpointResponse : SageMakerResponse, IDisposable
         Body.Dispose();
         _response.Dispose();
     }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
 }

@@ -14,9 +14,9 @@ public sealed class InvokeEndpointWithResponseStreamResponse : SageMakerResponse
         _response = response;
         _stream = stream;
         Body = EventStreamReader.ReadPayloadPartsAsync(stream, response.StatusCode, requestId, CancellationToken.None);
-        ContentType = Header(response, "X-Amzn-SageMaker-Content-Type");
-        InvokedProductionVariant = Header(response, "x-Amzn-Invoked-Production-Variant");
-        CustomAttributes = Header(response, "X-Amzn-SageMaker-Custom-Attributes");
+        ContentType = RuntimeHeaders.Of(response, "X-Amzn-SageMaker-Content-Type");
+        InvokedProductionVariant = RuntimeHeaders.Of(response, "x-Amzn-Invoked-Production-Variant");
+        CustomAttributes = RuntimeHeaders.Of(response, "X-Amzn-SageMaker-Custom-Attributes");
     }
 
     /// <summary>
@@ -40,9 +40,6 @@ public sealed class InvokeEndpointWithResponseStreamResponse : SageMakerResponse
         _stream.Dispose();
         _response.Dispose();
     }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
 }
 
 /// <summary>One part of a streamed answer: the bytes of one <c>PayloadPart</c> event.</summary>

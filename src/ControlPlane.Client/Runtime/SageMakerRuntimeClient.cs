@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Client.Runtime;
 
-/// <summary>InvokeEndpoint and InvokeEndpointWithResponseStream through the inference gateway (or Amazon SageMaker's runtime).</summary>
+/// <summary>InvokeEndpoint, InvokeEndpointWithResponseStream and InvokeEndpointAsync through the inference gateway (or Amazon SageMaker's runtime).</summary>
 public interface ISageMakerRuntimeClient
 {
     /// <summary>Sends <see cref="InvokeEndpointRequest.Body"/> to the endpoint's model and returns its answer.</summary>
@@ -25,6 +25,14 @@ public interface ISageMakerRuntimeClient
     /// <exception cref="ValidationErrorException">The request or the endpoint was not valid.</exception>
     /// <exception cref="SageMakerException">Any other error, e.g. <see cref="ServiceFaultException"/> after the last retry.</exception>
     Task<InvokeEndpointWithResponseStreamResponse> InvokeEndpointWithResponseStreamAsync(InvokeEndpointWithResponseStreamRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Queues an asynchronous inference on the object at <see cref="InvokeEndpointAsyncRequest.InputLocation"/> (InvokeEndpointAsync).</summary>
+    /// <param name="request">The endpoint, input object and headers.</param>
+    /// <param name="cancellationToken">Cancels the call, including its retries.</param>
+    /// <returns>The inference id and where its answer or failure will be written.</returns>
+    /// <exception cref="ValidationErrorException">The request or the endpoint was not valid, e.g. it has no AsyncInferenceConfig.</exception>
+    /// <exception cref="SageMakerException">Any other error, e.g. <see cref="ServiceFaultException"/> after the last retry.</exception>
+    Task<InvokeEndpointAsyncResponse> InvokeEndpointAsyncAsync(InvokeEndpointAsyncRequest request, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -86,6 +94,27 @@ public sealed class SageMakerRuntimeClient : ISageMakerRuntimeClient, IDisposabl
             HttpStatusCode = response.StatusCode,
             ResponseMetadata = new ResponseMetadata(requestId),
         };
+    }
+
+    /// <inheritdoc/>
+    public async Task<InvokeEndpointAsyncResponse> InvokeEndpointAsyncAsync(InvokeEndpointAsyncRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.InputLocation);
+        var (response, stream) = await SendAsync(request.EndpointName, "async-invocations", Stream.Null, null, request.Headers(), cancellationToken).ConfigureAwait(false);
+        using (response)
+        await using (stream.ConfigureAwait(false))
+        {
+            using var body = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new InvokeEndpointAsyncResponse
+            {
+                InferenceId = body.RootElement.TryGetProperty("InferenceId", out var id) ? id.GetString() : null,
+                OutputLocation = RuntimeHeaders.Of(response, "X-Amzn-SageMaker-OutputLocation"),
+                FailureLocation = RuntimeHeaders.Of(response, "X-Amzn-SageMaker-FailureLocation"),
+                HttpStatusCode = response.StatusCode,
+                ResponseMetadata = new ResponseMetadata(ServiceError.RequestIdOf(response)),
+            };
+        }
     }
 
     /// <inheritdoc cref="SageMakerClient.Dispose"/>

@@ -2,7 +2,8 @@
 // Node.js code calls it: InvokeEndpoint, InvokeEndpointWithResponseStream (the SDK's own event-stream decoder, which
 // checks every message's lengths and CRCs) and the typed exceptions their catch blocks test with `e.name`.
 //
-// usage: node runtime-v3.mjs <gateway-url> <endpoint-name>   (the endpoint runs deploy/test-images/scripted-server)
+// usage: node runtime-v3.mjs <gateway-url> <endpoint-name>
+// The endpoint runs deploy/test-images/scripted-server; its AsyncInferenceConfig writes answers under s3://bucket/js-async.
 // Prints `PASS name` / `FAIL name: reason` per check and exits 1 when any check failed (the pattern of ../wire/*.py).
 
 import { devNull } from "node:os";
@@ -18,6 +19,7 @@ const {
   SageMakerRuntimeClient,
   InvokeEndpointCommand,
   InvokeEndpointWithResponseStreamCommand,
+  InvokeEndpointAsyncCommand,
   ModelError,
   ValidationError,
 } = await import("@aws-sdk/client-sagemaker-runtime");
@@ -94,6 +96,14 @@ check("InvokeEndpointWithResponseStream: a broken-off answer delivers its parts,
 const streamModelError = await errorOf(() => runtime.send(new InvokeEndpointWithResponseStreamCommand({ EndpointName: endpoint, Body: encode("!status 500"), ContentType: "text/plain" })));
 check("InvokeEndpointWithResponseStream: a model's 500 before streaming is a ModelError",
   streamModelError instanceof ModelError && streamModelError.OriginalStatusCode === 500, { name: streamModelError?.name });
+
+const queued = await runtime.send(new InvokeEndpointAsyncCommand({
+  EndpointName: endpoint, InputLocation: "s3://bucket/js-async-in/rows.csv", ContentType: "text/csv", InferenceId: "js-1",
+}));
+check("InvokeEndpointAsync: 202 with the inference id and where its answer and failure go",
+  queued.$metadata.httpStatusCode === 202 && queued.InferenceId === "js-1"
+    && queued.OutputLocation === "s3://bucket/js-async/js-1.out" && queued.FailureLocation === "s3://bucket/js-async/js-1-error.out",
+  { status: queued.$metadata.httpStatusCode, InferenceId: queued.InferenceId, OutputLocation: queued.OutputLocation, FailureLocation: queued.FailureLocation });
 
 const unknown = await errorOf(() => runtime.send(new InvokeEndpointCommand({ EndpointName: "never-created", Body: encode("x") })));
 check("an unknown endpoint is a ValidationError",
