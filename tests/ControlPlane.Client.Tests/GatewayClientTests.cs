@@ -226,6 +226,20 @@ public sealed class SignedGatewayClientTests(SignedGateway gateway) : IClassFixt
     }
 
     [Fact]
+    public async Task A_signed_InvokeEndpointAsync_reaches_the_control_plane_as_the_callers_account()
+    {
+        using var alpha = new SageMakerRuntimeClient(gateway.Options(TestAccessKey.Alpha));
+        using var bravo = new SageMakerRuntimeClient(gateway.Options(TestAccessKey.Bravo));
+        var request = new InvokeEndpointAsyncRequest { EndpointName = gateway.Endpoint, InputLocation = "s3://bucket/in.csv" };
+
+        var own = await Assert.ThrowsAsync<ValidationErrorException>(() => alpha.InvokeEndpointAsyncAsync(request));
+        var other = await Assert.ThrowsAsync<ValidationErrorException>(() => bravo.InvokeEndpointAsyncAsync(request));
+
+        Assert.Contains("is not configured for asynchronous inference", own.Message, StringComparison.Ordinal);
+        Assert.Equal($"Endpoint {gateway.Endpoint} of account {TestAccessKey.Bravo.AccountId} not found.", other.Message);
+    }
+
+    [Fact]
     public async Task A_wrong_secret_is_an_AuthenticationException_with_the_InvalidSignatureException_code_on_either_API()
     {
         var wrong = TestAccessKey.Alpha with { SecretAccessKey = "not-the-secret" };
