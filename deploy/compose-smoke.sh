@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs deploy/compose.yaml for real and drives it with boto3 (deploy/compose_smoke.py): create_model + list_models,
 # a built-in XGBoost training job that the worker runs on Docker with its data in S3 (moto), the trained model as an
-# endpoint, invoke_endpoint through the gateway. Builds what is missing first (controlplane/api:dev, the moto image;
+# endpoint, invoke_endpoint through the gateway, invoke_endpoint_async with its answer in S3. Builds what is missing first (controlplane/api:dev, the moto image;
 # deploy/setup.sh for Docker, the registry, the base and algorithms images). Free loopback ports and a scratch data
 # directory, a compose project of its own, everything removed at the end. Needs root (Docker, files the containers
 # write as root) and docker-compose (Debian's, installed with apt-get when missing) or `docker compose`.

@@ -1,5 +1,6 @@
 """Drives a running deploy/compose.yaml stack with boto3 (deploy/compose-smoke.sh): S3 on moto, a model listed, a
-built-in XGBoost training job run by the worker on Docker, its model deployed and invoked through the gateway."""
+built-in XGBoost training job run by the worker on Docker, its model deployed and invoked through the gateway, and
+an asynchronous inference (gateway -> API -> worker) whose answer lands in S3."""
 import io
 import random
 import sys
@@ -64,7 +65,8 @@ step(f"training job Completed on the worker (Docker), {artifacts} in S3, metrics
 
 sm.create_model(ModelName="smoke-xgboost", PrimaryContainer={"Image": xgboost, "ModelDataUrl": artifacts}, ExecutionRoleArn=role)
 sm.create_endpoint_config(EndpointConfigName="smoke-xgboost", ProductionVariants=[
-    {"VariantName": "AllTraffic", "ModelName": "smoke-xgboost", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])
+    {"VariantName": "AllTraffic", "ModelName": "smoke-xgboost", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}],
+    AsyncInferenceConfig={"OutputConfig": {"S3OutputPath": "s3://smoke/async-out"}})
 sm.create_endpoint(EndpointName="smoke-xgboost", EndpointConfigName="smoke-xgboost")
 endpoint = wait(lambda: sm.describe_endpoint(EndpointName="smoke-xgboost"), "EndpointStatus", {"InService", "Failed"})
 assert endpoint["EndpointStatus"] == "InService", endpoint.get("FailureReason")
@@ -83,6 +85,22 @@ while True:
 prediction = float(answer["Body"].read().decode().strip().strip("[]").split(",")[0])
 assert abs(prediction - 10.0) < 2.0, prediction
 step(f"invoke_endpoint through the gateway: 2*5-2+0.5*4 = 10 predicted as {prediction:.3f}")
+
+s3.put_object(Bucket="smoke", Key="async-in/row.csv", Body=b"5.0,2.0,4.0,1.0")
+queued = runtime.invoke_endpoint_async(EndpointName="smoke-xgboost", InputLocation="s3://smoke/async-in/row.csv", ContentType="text/csv")
+assert queued["OutputLocation"] == f"s3://smoke/async-out/{queued['InferenceId']}.out", queued
+deadline = time.monotonic() + 60
+while True:
+    try:
+        output = s3.get_object(Bucket="smoke", Key=f"async-out/{queued['InferenceId']}.out")["Body"].read().decode()
+        break
+    except s3.exceptions.NoSuchKey:
+        if time.monotonic() > deadline:
+            raise
+        time.sleep(0.5)
+prediction = float(output.strip().strip("[]").split(",")[0])
+assert abs(prediction - 10.0) < 2.0, prediction
+step(f"invoke_endpoint_async: the worker wrote {prediction:.3f} to {queued['OutputLocation']}")
 
 sm.delete_endpoint(EndpointName="smoke-xgboost")
 step("endpoint deleted; smoke run passed")
