@@ -6,14 +6,7 @@
 // The endpoint runs deploy/test-images/scripted-server; its AsyncInferenceConfig writes answers under s3://bucket/js-async.
 // Prints `PASS name` / `FAIL name: reason` per check and exits 1 when any check failed (the pattern of ../wire/*.py).
 
-import { devNull } from "node:os";
-
-// Only the settings given to the client count, never a developer's ~/.aws files or AWS_* variables.
-process.env.AWS_CONFIG_FILE = devNull;
-process.env.AWS_SHARED_CREDENTIALS_FILE = devNull;
-for (const name of ["AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"]) {
-  delete process.env[name];
-}
+import "./isolated-env.mjs";
 
 const {
   SageMakerRuntimeClient,

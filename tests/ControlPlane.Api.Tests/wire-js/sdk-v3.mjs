@@ -9,14 +9,7 @@
 // `x-amzn-errortype` header before the body's `__type`, and takes $metadata.requestId from `x-amzn-requestid`.
 
 import { randomUUID } from "node:crypto";
-import { devNull } from "node:os";
-
-// Only the settings given to the client count, never a developer's ~/.aws files or AWS_* variables.
-process.env.AWS_CONFIG_FILE = devNull;
-process.env.AWS_SHARED_CREDENTIALS_FILE = devNull;
-for (const name of ["AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SAGEMAKER", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"]) {
-  delete process.env[name];
-}
+import "./isolated-env.mjs";
 
 const {
   SageMakerClient,

@@ -5,22 +5,13 @@ The endpoint runs deploy/test-images/scripted-server. Prints PASS/FAIL per check
 import json
 import sys
 
-import boto3
-import botocore.config
+sys.dont_write_bytecode = True
+
+from wirecheck import Tally, runtime_client  # noqa: E402
 
 url, endpoint = sys.argv[1], sys.argv[2]
-runtime = boto3.client(
-    "sagemaker-runtime", endpoint_url=url, region_name="us-east-1",
-    aws_access_key_id="test", aws_secret_access_key="test",
-    config=botocore.config.Config(retries={"max_attempts": 1}))
-failures = 0
-
-
-def check(name, condition, detail=""):
-    global failures
-    print(("PASS " if condition else "FAIL ") + name + ("" if condition else ": " + str(detail)))
-    failures += 0 if condition else 1
-
+runtime = runtime_client(url)
+check = Tally()
 
 answer = runtime.invoke_endpoint(
     EndpointName=endpoint, Body=b"1.0,2.0\n", ContentType="text/csv", Accept="application/json",
@@ -49,4 +40,4 @@ try:
 except runtime.exceptions.ValidationError as error:
     check("unknown endpoint raises ValidationError", "Endpoint never-created of account" in error.response["Error"]["Message"], error.response)
 
-sys.exit(1 if failures else 0)
+check.exit()

@@ -10,21 +10,13 @@ import os
 import sys
 import time
 
-import boto3
-import botocore.config
+sys.dont_write_bytecode = True
+
+from wirecheck import Tally, runtime_client  # noqa: E402
 
 url, endpoint, plain_endpoint, data = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-runtime = boto3.client(
-    "sagemaker-runtime", endpoint_url=url, region_name="us-east-1",
-    aws_access_key_id="test", aws_secret_access_key="test",
-    config=botocore.config.Config(retries={"max_attempts": 1}))
-failures = 0
-
-
-def check(name, condition, detail=""):
-    global failures
-    print(("PASS " if condition else "FAIL ") + name + ("" if condition else ": " + str(detail)))
-    failures += 0 if condition else 1
+runtime = runtime_client(url)
+check = Tally()
 
 
 def path_of(location):
@@ -83,10 +75,7 @@ failure = wait_for(missing["FailureLocation"])
 check("a missing input object is written to FailureLocation", failure is not None and "does not exist" in failure, failure)
 
 # botocore checks ranges and patterns itself; the service must refuse what other clients let through.
-unchecked = boto3.client(
-    "sagemaker-runtime", endpoint_url=url, region_name="us-east-1",
-    aws_access_key_id="test", aws_secret_access_key="test",
-    config=botocore.config.Config(retries={"max_attempts": 1}, parameter_validation=False))
+unchecked = runtime_client(url, validate=False)
 for name, kwargs, expected in [
     ("an endpoint without AsyncInferenceConfig", {"EndpointName": plain_endpoint}, "not configured for asynchronous inference"),
     ("an unknown endpoint", {"EndpointName": "never-created"}, "Endpoint never-created of account"),
@@ -99,4 +88,4 @@ for name, kwargs, expected in [
     except unchecked.exceptions.ValidationError as error:
         check(name + " raises ValidationError", expected in error.response["Error"]["Message"], error.response)
 
-sys.exit(1 if failures else 0)
+check.exit()

@@ -7,22 +7,15 @@ exits 1 when any failed.
 import sys
 import time
 
-import boto3
-import botocore.config
 import botocore.exceptions
 
+sys.dont_write_bytecode = True
+
+from wirecheck import Tally, runtime_client  # noqa: E402
+
 url, endpoint = sys.argv[1], sys.argv[2]
-runtime = boto3.client(
-    "sagemaker-runtime", endpoint_url=url, region_name="us-east-1",
-    aws_access_key_id="test", aws_secret_access_key="test",
-    config=botocore.config.Config(retries={"max_attempts": 1}, read_timeout=30))
-failures = 0
-
-
-def check(name, condition, detail=""):
-    global failures
-    print(("PASS " if condition else "FAIL ") + name + ("" if condition else ": " + str(detail)))
-    failures += 0 if condition else 1
+runtime = runtime_client(url)
+check = Tally()
 
 
 def parts_of(answer):
@@ -84,4 +77,4 @@ try:
 except runtime.exceptions.ValidationError as error:
     check("unknown endpoint raises ValidationError", "Endpoint never-created of account" in error.response["Error"]["Message"], error.response)
 
-sys.exit(1 if failures else 0)
+check.exit()

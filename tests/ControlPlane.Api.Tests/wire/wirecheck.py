@@ -302,3 +302,32 @@ def transform_job_request(name, model_name, **overrides):
     }
     request.update(overrides)
     return request
+
+
+def runtime_client(url, validate=True, read_timeout=60):
+    """A sagemaker-runtime client as users create it, with retries off; validate=False lets through what botocore
+    itself would refuse (ranges, patterns), so that the service's own checks are what answers."""
+    config = Config(
+        region_name=REGION,
+        parameter_validation=validate,
+        retries={"total_max_attempts": 1, "mode": "standard"},
+        connect_timeout=10,
+        read_timeout=read_timeout,
+    )
+    return boto3.session.Session(
+        aws_access_key_id="test", aws_secret_access_key="test", region_name=REGION
+    ).client("sagemaker-runtime", endpoint_url=url, config=config)
+
+
+class Tally:
+    """PASS/FAIL lines for checks made one after another in a script whose steps build on each other."""
+
+    def __init__(self):
+        self.failures = 0
+
+    def __call__(self, name, condition, detail=""):
+        print(("PASS " if condition else "FAIL ") + name + ("" if condition else ": " + str(detail)), flush=True)
+        self.failures += 0 if condition else 1
+
+    def exit(self):
+        sys.exit(1 if self.failures else 0)
