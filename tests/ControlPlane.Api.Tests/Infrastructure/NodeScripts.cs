@@ -1,13 +1,9 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
-
 namespace ControlPlane.Api.Tests.Infrastructure;
 
 /// <summary>
 /// Runs a script from <c>wire-js/</c> as <c>node script url [arguments]</c> with the AWS SDK for JavaScript v3 (versions
-/// pinned in <c>wire-js/package-lock.json</c>). A script prints <c>PASS name</c> / <c>FAIL name: reason</c> per check
-/// and exits non-zero when any check failed. Scripts run in the source folder (the test project does not copy
+/// pinned in <c>wire-js/package-lock.json</c>, Node.js 20+). A script prints <c>PASS name</c> / <c>FAIL name: reason</c>
+/// per check and exits non-zero when any check failed. Scripts run in the source folder (the test project does not copy
 /// <c>wire-js/</c> to its output), after <c>npm ci</c> when the packages are not installed there yet or the lock file
 /// changed since they were.
 /// </summary>
@@ -24,25 +20,17 @@ public static class NodeScripts
     {
         var path = Path.Combine(Folder, script);
         Assert.True(File.Exists(path), $"The JavaScript wire script {path} is missing.");
-        await EnsurePackagesAsync();
+        await EnsurePackagesAsync(service);
 
         var url = address.ToString().TrimEnd('/');
-        var run = await RunAsync("node", [path, url, .. arguments], ScriptTimeout);
-        var report = new StringBuilder()
-            .AppendLine($"node {script} {url} {run.Outcome}")
-            .AppendLine("--- script output ---")
-            .AppendLine(run.Stdout)
-            .AppendLine("--- script stderr ---")
-            .AppendLine(run.Stderr)
-            .AppendLine("--- service output ---")
-            .AppendLine(service.Output)
-            .ToString();
+        var run = await ScriptProcess.RunAsync("node", [path, url, .. arguments], Folder, ScriptTimeout);
+        var report = run.Report($"node {script} {url}", service);
         Assert.False(run.TimedOut, report);
         Assert.True(run.ExitCode == 0, report);
     }
 
     /// <summary><c>npm ci</c> unless <c>node_modules</c> was installed from the current lock file.</summary>
-    private static async Task EnsurePackagesAsync()
+    private static async Task EnsurePackagesAsync(ServiceProcess service)
     {
         await InstallLock.WaitAsync();
         try
@@ -55,8 +43,8 @@ public static class NodeScripts
                 return;
             }
 
-            var install = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], InstallTimeout);
-            var report = $"npm ci --no-audit --no-fund in {Folder} {install.Outcome}\n--- stdout ---\n{install.Stdout}\n--- stderr ---\n{install.Stderr}";
+            var install = await ScriptProcess.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], Folder, InstallTimeout);
+            var report = install.Report($"npm ci --no-audit --no-fund in {Folder}", service);
             Assert.False(install.TimedOut, report);
             Assert.True(install.ExitCode == 0, report);
         }
@@ -65,55 +53,4 @@ public static class NodeScripts
             InstallLock.Release();
         }
     }
-
-    private static async Task<Run> RunAsync(string program, string[] arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Folder,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
-        }
-        catch (Win32Exception e)
-        {
-            Assert.Fail($"{program} could not be started (Node.js 20+ with npm must be on PATH): {e.Message}");
-            throw;
-        }
-
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            var timedOut = false;
-            using (var cancel = new CancellationTokenSource(timeout))
-            {
-                try
-                {
-                    await process.WaitForExitAsync(cancel.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    timedOut = true;
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync();
-                }
-            }
-
-            var outcome = timedOut ? $"timed out after {timeout}" : $"exited {process.ExitCode}";
-            return new Run(timedOut, process.ExitCode, outcome, await stdout, await stderr);
-        }
-    }
-
-    private sealed record Run(bool TimedOut, int ExitCode, string Outcome, string Stdout, string Stderr);
 }

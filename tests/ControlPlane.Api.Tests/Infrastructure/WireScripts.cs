@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace ControlPlane.Api.Tests.Infrastructure;
 
 /// <summary>
@@ -22,52 +19,14 @@ public static class WireScripts
         Assert.True(File.Exists(path), $"The wire script {path} is not in the test output folder.");
         var url = address.ToString().TrimEnd('/');
 
-        var start = new ProcessStartInfo("python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(path)!,
-        };
-        start.ArgumentList.Add("-B");
-        start.ArgumentList.Add(path);
-        start.ArgumentList.Add(url);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["PYTHONUNBUFFERED"] = "1";
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var timedOut = false;
-        using (var timeout = new CancellationTokenSource(ScriptTimeout))
-        {
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                timedOut = true;
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
-
-        var report = new StringBuilder()
-            .AppendLine($"python3 {script} {url} {(timedOut ? $"timed out after {ScriptTimeout}" : $"exited {process.ExitCode}")}")
-            .AppendLine("--- script output ---")
-            .AppendLine(await stdout)
-            .AppendLine("--- script stderr ---")
-            .AppendLine(await stderr)
-            .AppendLine("--- service output ---")
-            .AppendLine(service.Output)
-            .ToString();
-        Assert.False(timedOut, report);
-        Assert.True(process.ExitCode == 0, report);
+        var run = await ScriptProcess.RunAsync(
+            "python3",
+            ["-B", path, url, .. arguments],
+            Path.GetDirectoryName(path)!,
+            ScriptTimeout,
+            new Dictionary<string, string> { ["PYTHONUNBUFFERED"] = "1", ["PYTHONDONTWRITEBYTECODE"] = "1" });
+        var report = run.Report($"python3 {script} {url}", service);
+        Assert.False(run.TimedOut, report);
+        Assert.True(run.ExitCode == 0, report);
     }
 }
