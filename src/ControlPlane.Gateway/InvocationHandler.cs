@@ -146,7 +146,7 @@ internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache rou
 
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         ResetResponse(context);
-        return error == ForwarderError.Request && InvocationHeaders.IsRefused(exception) ? Attempt.Refused
+        return error == ForwarderError.Request && Attempt.IsRefusal(exception) ? Attempt.Refused
             : Attempt.Failed(error == ForwarderError.RequestTimedOut ? ModelFailure.TimedOut : ModelFailure.Unanswered(exception));
     }
 
@@ -158,26 +158,4 @@ internal sealed class InvocationHandler(IHttpForwarder forwarder, RouteCache rou
         context.Features.Set<IForwarderErrorFeature>(null);
         Debug.Assert(!context.Response.HasStarted, "Only a response not started yet can be replaced.");
     }
-}
-
-internal enum AttemptOutcome
-{
-    /// <summary>The caller has its answer, or cannot be given one (it went away, the answer broke off mid-copy).</summary>
-    Ended,
-
-    /// <summary>The instance refused the connection (it died since the routes were published): try the next one.</summary>
-    Refused,
-
-    /// <summary>The model answered non-2xx, or not at all: the caller gets a ModelError.</summary>
-    Failed,
-}
-
-/// <summary>How a call to one instance ended; <see cref="Failure"/> is set when it <see cref="AttemptOutcome.Failed"/>.</summary>
-internal readonly record struct Attempt(AttemptOutcome Outcome, ModelFailure? Failure)
-{
-    public static Attempt Ended => new(AttemptOutcome.Ended, null);
-
-    public static Attempt Refused => new(AttemptOutcome.Refused, null);
-
-    public static Attempt Failed(ModelFailure failure) => new(AttemptOutcome.Failed, failure);
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Primitives;
 
 namespace ControlPlane.Gateway;
@@ -42,10 +41,4 @@ internal static class InvocationHeaders
             answer.Headers[CustomAttributes] = new StringValues([.. attributes]);
         }
     }
-
-    /// <summary>The connection was never made, so the container never saw the call: another instance may take it.</summary>
-    public static bool IsRefused(Exception? exception) =>
-        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } ||
-        exception?.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.TimedOut } ||
-        exception is TaskCanceledException { InnerException: TimeoutException };
 }

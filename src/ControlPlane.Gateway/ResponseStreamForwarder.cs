@@ -39,7 +39,7 @@ internal sealed class ResponseStreamForwarder(TimeSpan invocationTimeout)
         {
             return context.RequestAborted.IsCancellationRequested ? Attempt.Ended
                 : silence.IsCancellationRequested ? Attempt.Failed(ModelFailure.TimedOut)
-                : InvocationHeaders.IsRefused(e) ? Attempt.Refused
+                : Attempt.IsRefusal(e) ? Attempt.Refused
                 : Attempt.Failed(ModelFailure.Unanswered(e));
         }
 
