@@ -75,6 +75,18 @@ public sealed class HostingProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_aws_CLI_invokes_through_the_gateway_synchronously_and_asynchronously()
+    {
+        var name = Requests.Unique("cli");
+        await _hosting.DeployAsync(name, new JsonObject { ["tag"] = "cli" }, asyncInference: new JsonObject
+        {
+            ["OutputConfig"] = new JsonObject { ["S3OutputPath"] = "s3://bucket/cli-async" },
+        });
+
+        await WireScripts.RunAsync(_hosting.Service, _hosting.Gateway.BaseAddress!, "aws_cli_runtime.py", name, _hosting.Service.DataDirectory);
+    }
+
+    [Fact]
     public async Task An_asynchronous_inference_cut_off_by_a_crash_of_the_control_plane_is_answered_after_its_restart()
     {
         var name = Requests.Unique("crash");

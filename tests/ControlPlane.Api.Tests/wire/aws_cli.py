@@ -59,11 +59,11 @@ def find_aws():
 AWS = find_aws()
 
 
-def run(url, *args):
-    """Runs one CLI command; returns (exit code, stdout, stderr)."""
+def run(url, *args, service="sagemaker"):
+    """Runs one CLI command of `service`; returns (exit code, stdout, stderr)."""
     if AWS is None:
         fail("the aws CLI is not on PATH")
-    command = [AWS, "--endpoint-url", url, "sagemaker"] + list(args) + ["--output", "json"]
+    command = [AWS, "--endpoint-url", url, service] + list(args) + ["--output", "json"]
     completed = subprocess.run(command, env=ENV, capture_output=True, text=True, timeout=120, check=False)
     return completed.returncode, completed.stdout, completed.stderr
 
