@@ -75,6 +75,38 @@ public sealed class HostingProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_update_to_a_configuration_without_AsyncInferenceConfig_ends_asynchronous_inference_on_the_endpoint()
+    {
+        var name = Requests.Unique("unasync");
+        var plainConfig = name + "-plain";
+        await _hosting.DeployAsync(name, new JsonObject { ["tag"] = "before" }, asyncInference: new JsonObject
+        {
+            ["OutputConfig"] = new JsonObject { ["S3OutputPath"] = "s3://bucket/unasync" },
+        });
+        var before = await InvokeAsynchronouslyAsync(name);
+        await _hosting.CreateConfigAsync(plainConfig, new VariantSpec("AllTraffic", name));
+
+        await Expect.OkAsync(_hosting.Wire.InvokeAsync("UpdateEndpoint", new JsonObject { ["EndpointName"] = name, ["EndpointConfigName"] = plainConfig }));
+        var updated = await _hosting.WaitForSettledAsync(name);
+        var after = await InvokeAsynchronouslyAsync(name);
+
+        Assert.Equal(HttpStatusCode.Accepted, before.StatusCode);
+        Assert.Equal(("InService", plainConfig), (updated["EndpointStatus"]!.GetValue<string>(), updated["EndpointConfigName"]!.GetValue<string>()));
+        Assert.False(updated.ContainsKey("AsyncInferenceConfig"), updated.ToJsonString());
+        Assert.Equal(HttpStatusCode.BadRequest, after.StatusCode);
+        Assert.Contains("is not configured for asynchronous inference", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> InvokeAsynchronouslyAsync(string endpoint)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/endpoints/{endpoint}/async-invocations");
+        request.Headers.TryAddWithoutValidation("X-Amzn-SageMaker-InputLocation", "s3://bucket/unasync-in/row.csv");
+        var response = await _hosting.Gateway.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    [Fact]
     public async Task The_aws_CLI_invokes_through_the_gateway_synchronously_and_asynchronously()
     {
         var name = Requests.Unique("cli");

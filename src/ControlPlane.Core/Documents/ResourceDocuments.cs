@@ -247,26 +247,29 @@ public static class ResourceDocuments
     public static IEnumerable<string> ReferencedModels(JsonObject endpointConfig) =>
         endpointConfig.GetArray("ProductionVariants").Objects().Select(v => v.GetString("ModelName")).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A new endpoint is Creating, with each variant of its configuration at its desired weight and count.</summary>
-    public static JsonObject Endpoint(JsonObject request, JsonObject endpointConfig, ResourceScope scope, DateTimeOffset now)
+    /// <summary>
+    /// The members an endpoint shows from its configuration (AsyncInferenceConfig, ExplainerConfig, MetricsConfig and
+    /// DataCaptureConfig as its capture status): set when it is created, and again when an update settles on another
+    /// configuration, whose members replace (or remove) the old ones.
+    /// </summary>
+    public static void ShowConfiguration(JsonObject endpoint, JsonObject endpointConfig)
     {
-        var name = request.GetString("EndpointName")!;
-        var document = Echo(request, "DescribeEndpointOutput", scope, ResourceType.Endpoint, name, now);
-        document["EndpointConfigName"] = endpointConfig.GetString("EndpointConfigName");
-        document["EndpointStatus"] = EndpointStatus.Creating;
-        document["ProductionVariants"] = VariantSummaries(endpointConfig, now, "Creating");
         foreach (var member in new[] { "AsyncInferenceConfig", "ExplainerConfig", "MetricsConfig" })
         {
             if (endpointConfig[member] is { } value)
             {
-                document[member] = ShapeProjection.Project(value.AsObject(), ServiceModel.Shape("DescribeEndpointOutput").FindMember(member)!.Shape);
+                endpoint[member] = ShapeProjection.Project(value.AsObject(), ServiceModel.Shape("DescribeEndpointOutput").FindMember(member)!.Shape);
+            }
+            else
+            {
+                endpoint.Remove(member);
             }
         }
 
         if (endpointConfig.GetObject("DataCaptureConfig") is { } capture)
         {
             var enabled = capture.GetBool("EnableCapture") ?? true;
-            document["DataCaptureConfig"] = new JsonObject
+            endpoint["DataCaptureConfig"] = new JsonObject
             {
                 ["EnableCapture"] = enabled,
                 ["CaptureStatus"] = enabled ? "Started" : "Stopped",
@@ -275,7 +278,21 @@ public static class ResourceDocuments
                 ["KmsKeyId"] = capture.GetString("KmsKeyId") ?? string.Empty,
             };
         }
+        else
+        {
+            endpoint.Remove("DataCaptureConfig");
+        }
+    }
 
+    /// <summary>A new endpoint is Creating, with each variant of its configuration at its desired weight and count.</summary>
+    public static JsonObject Endpoint(JsonObject request, JsonObject endpointConfig, ResourceScope scope, DateTimeOffset now)
+    {
+        var name = request.GetString("EndpointName")!;
+        var document = Echo(request, "DescribeEndpointOutput", scope, ResourceType.Endpoint, name, now);
+        document["EndpointConfigName"] = endpointConfig.GetString("EndpointConfigName");
+        document["EndpointStatus"] = EndpointStatus.Creating;
+        document["ProductionVariants"] = VariantSummaries(endpointConfig, now, "Creating");
+        ShowConfiguration(document, endpointConfig);
         return document;
     }
 

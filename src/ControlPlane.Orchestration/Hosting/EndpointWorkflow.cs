@@ -438,6 +438,8 @@ internal sealed partial class EndpointWorkflow(
     private async Task SettleAsync(string? failureReason, CancellationToken cancellationToken, bool onlyCounts = false)
     {
         var active = _state.Active!;
+        // An update that settled on another configuration shows that configuration's members from now on.
+        var config = onlyCounts ? null : await documents.ReadAsync(ResourceCatalog.EndpointConfig, _endpoint.AccountId, active.EndpointConfigName, cancellationToken);
         await documents.UpdateAsync(Endpoint, _endpoint.AccountId, _endpoint.Name, (document, now) =>
         {
             if (onlyCounts)
@@ -460,6 +462,11 @@ internal sealed partial class EndpointWorkflow(
             var previous = document.GetArray("ProductionVariants").Objects().ToDictionary(v => v.GetString("VariantName")!, StringComparer.Ordinal);
             document["EndpointStatus"] = EndpointStatus.InService;
             document["EndpointConfigName"] = active.EndpointConfigName;
+            if (config is not null)
+            {
+                ResourceDocuments.ShowConfiguration(document, config);
+            }
+
             var summaries = new JsonArray();
             foreach (var variant in active.Variants)
             {
