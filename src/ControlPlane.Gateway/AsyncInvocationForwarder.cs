@@ -12,7 +12,7 @@ namespace ControlPlane.Gateway;
 /// (<see cref="AsyncInvocationRequest.Path"/>, as the caller's account), which checks the endpoint and queues the
 /// invocation durably, and answers 202 with the inference id and the output and failure locations. A worker then runs
 /// it against the model and writes the answer there. The control plane's refusals come back as ValidationErrors; when it
-/// cannot be reached nothing was queued, and the caller gets ServiceUnavailable.
+/// cannot be reached or does not confirm, the caller gets ServiceUnavailable.
 /// </summary>
 internal sealed class AsyncInvocationForwarder(RouteCache routes, IOptions<GatewayOptions> options) : IDisposable
 {
@@ -55,32 +55,45 @@ internal sealed class AsyncInvocationForwarder(RouteCache routes, IOptions<Gatew
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !context.RequestAborted.IsCancellationRequested)
         {
-            await RuntimeErrors.ServiceUnavailableAsync(context, $"The control plane cannot take the asynchronous inference now ({e.Message}); nothing was queued.");
+            await RuntimeErrors.ServiceUnavailableAsync(context, $"The control plane did not confirm the asynchronous inference ({e.Message}); it may not have been queued.");
             return;
         }
 
         using (answer)
         {
-            if (answer.IsSuccessStatusCode && await answer.Content.ReadFromJsonAsync<AsyncInvocationAccepted>(context.RequestAborted) is { } accepted)
+            try
             {
-                var response = context.Response;
-                response.StatusCode = StatusCodes.Status202Accepted;
-                response.Headers[Prefix + "OutputLocation"] = accepted.OutputLocation;
-                response.Headers[Prefix + "FailureLocation"] = accepted.FailureLocation;
-                await response.WriteAsJsonAsync(new Dictionary<string, string> { ["InferenceId"] = accepted.InferenceId }, context.RequestAborted);
-                return;
+                await AnswerAsync(context, answer);
             }
-
-            if (answer.StatusCode == HttpStatusCode.BadRequest)
+            catch (JsonException e)
             {
-                using var error = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(context.RequestAborted));
-                await RuntimeErrors.ValidationAsync(context, error.RootElement.TryGetProperty("message", out var text) ? text.GetString() ?? string.Empty : string.Empty);
-                return;
+                await RuntimeErrors.ServiceUnavailableAsync(context, $"The control plane's answer could not be read ({e.Message}); the inference may not have been queued.");
             }
-
-            await RuntimeErrors.ServiceUnavailableAsync(context, $"The control plane did not queue the asynchronous inference: it answered {(int)answer.StatusCode}.");
         }
     }
 
     public void Dispose() => _controlPlane.Dispose();
+
+    /// <summary>202 with what the control plane queued, its refusal as a ValidationError, or ServiceUnavailable.</summary>
+    private static async Task AnswerAsync(HttpContext context, HttpResponseMessage answer)
+    {
+        if (answer.IsSuccessStatusCode && await answer.Content.ReadFromJsonAsync<AsyncInvocationAccepted>(context.RequestAborted) is { } accepted)
+        {
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status202Accepted;
+            response.Headers[Prefix + "OutputLocation"] = accepted.OutputLocation;
+            response.Headers[Prefix + "FailureLocation"] = accepted.FailureLocation;
+            await response.WriteAsJsonAsync(new Dictionary<string, string> { ["InferenceId"] = accepted.InferenceId }, context.RequestAborted);
+            return;
+        }
+
+        if (answer.StatusCode == HttpStatusCode.BadRequest)
+        {
+            using var error = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(context.RequestAborted));
+            await RuntimeErrors.ValidationAsync(context, error.RootElement.TryGetProperty("message", out var text) ? text.GetString() ?? string.Empty : string.Empty);
+            return;
+        }
+
+        await RuntimeErrors.ServiceUnavailableAsync(context, $"The control plane did not queue the asynchronous inference: it answered {(int)answer.StatusCode}.");
+    }
 }

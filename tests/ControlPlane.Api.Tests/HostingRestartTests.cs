@@ -33,6 +33,9 @@ public sealed class HostingRestartTests
 
         await Task.Delay(1000);
         var whileDown = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => hosting.InvokeAsync(name, "while down", gateway: gateway.Http)));
+        using var asyncWhileDown = new HttpRequestMessage(HttpMethod.Post, $"/endpoints/{name}/async-invocations");
+        asyncWhileDown.Headers.TryAddWithoutValidation("X-Amzn-SageMaker-InputLocation", "s3://bucket/in.csv");
+        using var refusedWhileDown = await gateway.Http.SendAsync(asyncWhileDown);
         await hosting.Service.RestartAsync();
         await Task.Delay(2000);
         var described = await hosting.WaitForSettledAsync(name);
@@ -46,6 +49,9 @@ public sealed class HostingRestartTests
         }
 
         Assert.All(whileDown, r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        // An asynchronous inference needs the control plane to queue it: without it the caller is told so, not 202.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refusedWhileDown.StatusCode);
+        Assert.Equal("ServiceUnavailable", refusedWhileDown.Headers.GetValues("x-amzn-ErrorType").Single());
         Assert.Equal("InService", described["EndpointStatus"]!.GetValue<string>());
         Assert.Equal("survivor", afterRestart.Json["tag"]!.GetValue<string>());
         Assert.Contains($"re-attached to container", hosting.Service.Output, StringComparison.Ordinal);
