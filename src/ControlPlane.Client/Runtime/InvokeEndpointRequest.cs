@@ -4,50 +4,18 @@ namespace ControlPlane.Client.Runtime;
 /// An InvokeEndpoint request (sagemaker-runtime <c>POST /endpoints/{EndpointName}/invocations</c>): the body goes
 /// to the model as it is, the other members travel as headers.
 /// </summary>
-public sealed class InvokeEndpointRequest
+public sealed class InvokeEndpointRequest : EndpointInvocationRequest
 {
-    /// <summary>Required. The endpoint to invoke.</summary>
-    public string EndpointName { get; set; } = string.Empty;
-
-    /// <summary>Required. The input for the model, in the format <see cref="ContentType"/> names (at most 6 MB). Read from its current position.</summary>
-    public Stream Body { get; set; } = Stream.Null;
-
-    /// <summary>The MIME type of <see cref="Body"/> (<c>Content-Type</c>), e.g. <c>text/csv</c>.</summary>
-    public string? ContentType { get; set; }
-
-    /// <summary>The MIME type wanted for the inference (<c>Accept</c>).</summary>
-    public string? Accept { get; set; }
-
-    /// <summary>Opaque information forwarded verbatim to the model (<c>X-Amzn-SageMaker-Custom-Attributes</c>), at most 1024 visible ASCII characters.</summary>
-    public string? CustomAttributes { get; set; }
-
-    /// <summary>The production variant to send the request to instead of weighted routing (<c>X-Amzn-SageMaker-Target-Variant</c>).</summary>
-    public string? TargetVariant { get; set; }
-
     /// <summary>The model of a multi-model endpoint to invoke (<c>X-Amzn-SageMaker-Target-Model</c>).</summary>
     public string? TargetModel { get; set; }
-
-    /// <summary>The container of a multi-container endpoint with direct invocation (<c>X-Amzn-SageMaker-Target-Container-Hostname</c>).</summary>
-    public string? TargetContainerHostname { get; set; }
-
-    /// <summary>An identifier for the inference, recorded with captured data (<c>X-Amzn-SageMaker-Inference-Id</c>).</summary>
-    public string? InferenceId { get; set; }
 
     /// <summary>Whether to compute explanations (<c>X-Amzn-SageMaker-Enable-Explanations</c>).</summary>
     public string? EnableExplanations { get; set; }
 
-    /// <summary>The inference component to invoke (<c>X-Amzn-SageMaker-Inference-Component</c>).</summary>
-    public string? InferenceComponentName { get; set; }
+    private protected override string AcceptHeader => "Accept";
 
-    /// <summary>A stateful session's id, or <c>NEW_SESSION</c> (<c>X-Amzn-SageMaker-Session-Id</c>).</summary>
-    public string? SessionId { get; set; }
-
-    internal IEnumerable<KeyValuePair<string, string>> Headers() => RuntimeHeaders.Present(
-        ("Accept", Accept), ("X-Amzn-SageMaker-Custom-Attributes", CustomAttributes),
-        ("X-Amzn-SageMaker-Target-Variant", TargetVariant), ("X-Amzn-SageMaker-Target-Model", TargetModel),
-        ("X-Amzn-SageMaker-Target-Container-Hostname", TargetContainerHostname),
-        ("X-Amzn-SageMaker-Inference-Id", InferenceId), ("X-Amzn-SageMaker-Enable-Explanations", EnableExplanations),
-        ("X-Amzn-SageMaker-Inference-Component", InferenceComponentName), ("X-Amzn-SageMaker-Session-Id", SessionId));
+    internal override IEnumerable<KeyValuePair<string, string>> Headers() => base.Headers().Concat(RuntimeHeaders.Present(
+        ("X-Amzn-SageMaker-Target-Model", TargetModel), ("X-Amzn-SageMaker-Enable-Explanations", EnableExplanations)));
 }
 
 /// <summary>The runtime's members that travel as headers.</summary>

@@ -8,7 +8,7 @@ namespace ControlPlane.Client.Runtime;
 /// <summary>InvokeEndpoint, InvokeEndpointWithResponseStream and InvokeEndpointAsync through the inference gateway (or Amazon SageMaker's runtime).</summary>
 public interface ISageMakerRuntimeClient
 {
-    /// <summary>Sends <see cref="InvokeEndpointRequest.Body"/> to the endpoint's model and returns its answer.</summary>
+    /// <summary>Sends <see cref="EndpointInvocationRequest.Body"/> to the endpoint's model and returns its answer.</summary>
     /// <param name="request">The endpoint, body and headers.</param>
     /// <param name="cancellationToken">Cancels the call, including its retries.</param>
     /// <returns>The model's answer; dispose it.</returns>
@@ -17,7 +17,7 @@ public interface ISageMakerRuntimeClient
     /// <exception cref="SageMakerException">Any other error, e.g. <see cref="ServiceFaultException"/> after the last retry.</exception>
     Task<InvokeEndpointResponse> InvokeEndpointAsync(InvokeEndpointRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Sends <see cref="InvokeEndpointWithResponseStreamRequest.Body"/> to the endpoint's model and returns its answer as the model streams it.</summary>
+    /// <summary>Sends <see cref="EndpointInvocationRequest.Body"/> to the endpoint's model and returns its answer as the model streams it.</summary>
     /// <param name="request">The endpoint, body and headers.</param>
     /// <param name="cancellationToken">Cancels the call until the answer starts, including its retries.</param>
     /// <returns>The answer, whose <see cref="InvokeEndpointWithResponseStreamResponse.Body"/> yields the parts as they arrive; dispose it.</returns>
