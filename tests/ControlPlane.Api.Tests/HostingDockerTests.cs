@@ -84,6 +84,21 @@ public sealed class HostingDockerTests(DockerHostingFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task InvokeEndpointAsync_has_a_worker_send_the_input_object_to_a_container_and_write_its_answer()
+    {
+        var name = Requests.Unique("async");
+        var plain = Requests.Unique("sync");
+        await Task.WhenAll(
+            Hosting.DeployAsync(name, new JsonObject { ["tag"] = "async" }, asyncInference: new JsonObject
+            {
+                ["OutputConfig"] = new JsonObject { ["S3OutputPath"] = "s3://bucket/async-out", ["S3FailurePath"] = "s3://bucket/async-failures" },
+            }),
+            Hosting.DeployAsync(plain, new JsonObject { ["tag"] = "sync" }));
+
+        await WireScripts.RunAsync(Hosting.Service, Hosting.Gateway.BaseAddress!, "boto3_runtime_async.py", name, plain, Hosting.Service.DataDirectory);
+    }
+
+    [Fact]
     public async Task Model_errors_are_ModelError_424_and_bad_calls_are_ValidationErrors()
     {
         var name = Requests.Unique("errors");
