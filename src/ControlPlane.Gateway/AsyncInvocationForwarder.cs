@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using ControlPlane.Core.Hosting;
 using ControlPlane.Http.Authentication;
-using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Gateway;
 
@@ -14,16 +13,10 @@ namespace ControlPlane.Gateway;
 /// it against the model and writes the answer there. The control plane's refusals come back as ValidationErrors; when it
 /// cannot be reached or does not confirm, the caller gets ServiceUnavailable.
 /// </summary>
-internal sealed class AsyncInvocationForwarder(RouteCache routes, IOptions<GatewayOptions> options) : IDisposable
+internal sealed class AsyncInvocationForwarder(RouteCache routes)
 {
     public const string Route = "/endpoints/{endpointName}/async-invocations";
     private const string Prefix = "X-Amzn-SageMaker-";
-
-    private readonly HttpClient _controlPlane = new(new SocketsHttpHandler { UseProxy = false })
-    {
-        BaseAddress = options.Value.ControlPlaneUrl,
-        Timeout = TimeSpan.FromSeconds(10),
-    };
 
     public async Task InvokeAsync(HttpContext context, string endpointName)
     {
@@ -47,11 +40,10 @@ internal sealed class AsyncInvocationForwarder(RouteCache routes, IOptions<Gatew
         }
 
         using var message = new HttpRequestMessage(HttpMethod.Post, AsyncInvocationRequest.Path) { Content = JsonContent.Create(request) };
-        message.Headers.Authorization = routes.ControlPlaneCredentials(context.Caller());
         HttpResponseMessage answer;
         try
         {
-            answer = await _controlPlane.SendAsync(message, context.RequestAborted);
+            answer = await routes.SendAsAsync(context.Caller(), message, context.RequestAborted);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !context.RequestAborted.IsCancellationRequested)
         {
@@ -71,8 +63,6 @@ internal sealed class AsyncInvocationForwarder(RouteCache routes, IOptions<Gatew
             }
         }
     }
-
-    public void Dispose() => _controlPlane.Dispose();
 
     /// <summary>202 with what the control plane queued, its refusal as a ValidationError, or ServiceUnavailable.</summary>
     private static async Task AnswerAsync(HttpContext context, HttpResponseMessage answer)

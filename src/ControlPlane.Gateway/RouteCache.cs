@@ -103,8 +103,15 @@ internal sealed partial class RouteCache : BackgroundService
     /// </summary>
     public RouteSnapshot? For(Caller? caller) => Account(caller)?.Current;
 
-    /// <summary>How to call the control plane as the caller's account: one of its access keys, or nothing when authentication is off.</summary>
-    public AuthenticationHeaderValue? ControlPlaneCredentials(Caller? caller) => Account(caller)?.Credentials;
+    /// <summary>
+    /// Sends <paramref name="request"/> to the control plane as the caller's account, with the credentials the routes are
+    /// asked for with (none when authentication is off).
+    /// </summary>
+    public Task<HttpResponseMessage> SendAsAsync(Caller? caller, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = Account(caller)?.Credentials;
+        return _http.SendAsync(request, cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

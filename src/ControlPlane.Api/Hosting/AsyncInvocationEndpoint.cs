@@ -48,7 +48,7 @@ internal static class AsyncInvocationEndpoint
         var account = context.Caller()?.AccountId ?? options.Value.AccountId;
         var document = await store.FindDocumentAsync(account, ResourceKind.Endpoint, request.EndpointName);
         var invocation = AsyncInvocations.Resolve(request, account, document is null ? null : JsonNode.Parse(document)!.AsObject(), time.GetUtcNow());
-        if ((invocation.Error ?? queue.Enqueue(invocation.Value!)) is { } error)
+        if ((invocation.Error ?? await queue.EnqueueAsync(invocation.Value!, context.RequestAborted)) is { } error)
         {
             await AwsErrorResponse.WriteAsync(context, error, "application/json");
             return;

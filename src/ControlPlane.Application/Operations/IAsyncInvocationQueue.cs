@@ -10,5 +10,5 @@ namespace ControlPlane.Application.Operations;
 public interface IAsyncInvocationQueue
 {
     /// <summary>Queues the invocation durably; an error when one of its object locations is not a usable S3 URI.</summary>
-    ApiError? Enqueue(AsyncInvocation invocation);
+    Task<ApiError?> EnqueueAsync(AsyncInvocation invocation, CancellationToken cancellationToken);
 }

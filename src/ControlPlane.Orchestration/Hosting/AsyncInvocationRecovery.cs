@@ -11,20 +11,18 @@ namespace ControlPlane.Orchestration.Hosting;
 /// </summary>
 internal sealed partial class AsyncInvocationRecovery(PendingAsyncInvocations pending, IAsyncInvocationQueue queue, ILogger<AsyncInvocationRecovery> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var invocations = pending.All();
         foreach (var invocation in invocations)
         {
-            queue.Enqueue(invocation);
+            await queue.EnqueueAsync(invocation, stoppingToken);
         }
 
         if (invocations.Count > 0)
         {
             LogRecovered(logger, invocations.Count);
         }
-
-        return Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queued {Count} pending asynchronous inferences again after start-up")]

@@ -13,7 +13,7 @@ namespace ControlPlane.Orchestration.Hosting;
 /// </summary>
 internal sealed class HangfireAsyncInvocationQueue(IBackgroundJobClient jobs, PendingAsyncInvocations pending) : IAsyncInvocationQueue
 {
-    public ApiError? Enqueue(AsyncInvocation invocation)
+    public async Task<ApiError?> EnqueueAsync(AsyncInvocation invocation, CancellationToken cancellationToken)
     {
         foreach (var (member, uri) in new[] { ("InputLocation", invocation.InputLocation), ("S3OutputPath", invocation.OutputLocation), ("S3FailurePath", invocation.FailureLocation) })
         {
@@ -29,7 +29,7 @@ internal sealed class HangfireAsyncInvocationQueue(IBackgroundJobClient jobs, Pe
             }
         }
 
-        var token = pending.Claim(invocation);
+        var token = await pending.ClaimAsync(invocation, cancellationToken);
         jobs.Enqueue<AsyncInvocationWorkflow>(workflow => workflow.RunAsync(invocation, token, CancellationToken.None));
         return null;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ControlPlane.Application;
 using ControlPlane.Core.Hosting;
+using ControlPlane.Orchestration.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Orchestration.Hosting;
@@ -17,14 +18,11 @@ public sealed class PendingAsyncInvocations(IOptions<ControlPlaneOptions> option
     private string Root => Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "async-invocations");
 
     /// <summary>Records <paramref name="invocation"/> (again) with a new token; returns the token its job must carry.</summary>
-    public string Claim(AsyncInvocation invocation)
+    public async Task<string> ClaimAsync(AsyncInvocation invocation, CancellationToken cancellationToken)
     {
         var token = Guid.NewGuid().ToString("N");
-        Directory.CreateDirectory(Root);
-        var path = PathOf(invocation.Id);
-        var temporary = $"{path}.{token}.tmp";
-        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(new PendingInvocation(invocation, token)));
-        File.Move(temporary, path, overwrite: true);
+        using var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new PendingInvocation(invocation, token)), writable: false);
+        await AtomicFile.WriteAsync(PathOf(invocation.Id), content, cancellationToken);
         return token;
     }
 
